@@ -1,0 +1,40 @@
+"""The resident wellbeing portal."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from htmx_flask import Htmx
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
+                static_folder=None)
+    from portal.config import load_config
+
+    app.config.update(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+
+    from portal import assets, cli, db, errors, formatting, i18n, security
+
+    db.init_app(app)
+    i18n.init_app(app)
+    formatting.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)
+    cli.init_app(app)
+    Htmx(app)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["service"] = app.config["SERVICE"]
+
+    from portal.catalogue.api import bp as api_bp
+    from portal.catalogue.views import bp as catalogue_bp
+    from portal.pages.views import bp as pages_bp
+    from portal.preferences.views import bp as preferences_bp
+
+    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,42 @@
+"""Static files served by WhiteNoise under content-hashed names, so browsers may cache them forever.
+
+At start-up each file in static/ is copied once to instance/assets/ as name.<hash>.ext with a gzip
+twin beside it; templates ask for `asset_url("css/portal.css")`.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+from pathlib import Path
+
+from flask import Flask
+from whitenoise import WhiteNoise
+
+COMPRESSIBLE = {".css", ".js", ".svg", ".txt", ".json"}
+
+
+def build(static_dir: Path, out_dir: Path) -> dict[str, str]:
+    """Copy every static file to its hashed name (skipping ones already there); return the manifest."""
+    manifest = {}
+    for source in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        relative = source.relative_to(static_dir)
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+        hashed = relative.with_name(f"{relative.stem}.{digest}{relative.suffix}")
+        target = out_dir / hashed
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            if source.suffix in COMPRESSIBLE:
+                target.with_name(target.name + ".gz").write_bytes(gzip.compress(source.read_bytes(), 9, mtime=0))
+        manifest[relative.as_posix()] = hashed.as_posix()
+    return manifest
+
+
+def init_app(app: Flask) -> None:
+    static_dir = Path(app.root_path).parent / "static"
+    out_dir = Path(app.instance_path) / "assets"
+    manifest = build(static_dir, out_dir)
+    app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(out_dir), prefix="static/",
+                              immutable_file_test=lambda path, url: True)
+    app.jinja_env.globals["asset_url"] = lambda name: f"/static/{manifest[name]}"

@@ -1,0 +1,54 @@
+"""/api/v1/activities: the catalogue's parameters in, the same results as the page out, as JSON."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request, url_for
+
+from portal.catalogue import queries, schedule
+from portal.catalogue.vocab import UI_LANGUAGES
+from portal.formatting import local
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _activity_json(found) -> dict:
+    activity = found.activity
+    text = local({lang: t.name for lang, t in activity.texts.items()})
+    venue = activity.venue
+    upcoming = schedule.next_occurrence(activity, schedule.local_now())
+    return {
+        "id": activity.id,
+        "name": text.text,
+        "name_language": text.lang,
+        "summary": local({lang: t.summary for lang, t in activity.texts.items()}).text,
+        "url": url_for("catalogue.activity_page", activity_id=activity.id, _external=True),
+        "categories": sorted(activity.categories),
+        "audiences": sorted(activity.audiences),
+        "languages": sorted(activity.languages),
+        "price_cents": activity.price_cents,
+        "free": activity.is_free,
+        "join": activity.join_mode,
+        "online": activity.online,
+        "next_start": upcoming.starts.isoformat() if upcoming else None,
+        "venue": None if venue is None else {
+            "name": local(venue.name).text, "street": local(venue.street).text, "postal_code": venue.postal_code,
+            "district": venue.district, "lat": venue.lat, "lon": venue.lon},
+        "distance_km": None if found.distance_km is None else round(found.distance_km, 2),
+        "accessibility": activity.facts(),
+        "last_checked_on": activity.last_checked_on.isoformat(),
+    }
+
+
+@bp.get("/activities")
+def activities():
+    lang = request.args.get("lang", "fi")
+    g.lang = lang if lang in UI_LANGUAGES else "fi"
+    filters = queries.filters_from(request.args)
+    results = queries.search(filters)
+    return jsonify({
+        "count": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "not_checked_count": results.unchecked_total,
+        "ignored": [{"parameter": name, "value": value} for name, value in filters.ignored],
+        "results": [_activity_json(found) for found in results.items],
+    })

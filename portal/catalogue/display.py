@@ -1,0 +1,123 @@
+"""Template helpers for showing the catalogue: labels for codes, accessibility facts, links."""
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
+
+from portal.catalogue import schedule, vocab
+from portal.catalogue.filters import Filters, without
+from portal.formatting import euros, language_name, local
+
+FACT_LABELS = {fact.code: fact.label for fact in vocab.FACTS}
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_app_template_global(vocab, "vocab")
+    bp.add_app_template_global(fact_labels)
+    bp.add_app_template_global(facts_about)
+    bp.add_app_template_global(journey_planner_url)
+    bp.add_app_template_global(query_string)
+    bp.add_app_template_filter(dict_keys_with)
+    bp.add_app_template_filter(next_time)
+    bp.add_app_template_filter(sort_languages)
+    for helper in (need_options, language_options, chips, page_args, found_status):
+        bp.add_app_template_global(helper)
+
+
+def fact_labels(codes) -> list[str]:
+    return [str(FACT_LABELS[code]) for code in codes]
+
+
+def facts_about(about: str) -> list[vocab.Fact]:
+    return [fact for fact in vocab.FACTS if fact.about == about]
+
+
+def dict_keys_with(facts: dict[str, str], state: str) -> list[str]:
+    return [code for code, value in facts.items() if value == state]
+
+
+def query_string(args) -> str:
+    return urlencode(list(args.items(multi=True)))
+
+
+def journey_planner_url(venue, lang: str) -> str:
+    address = f"{local(venue.street).text}, {current_app.config['SERVICE']['city']}"
+    return current_app.config["SERVICE"]["journey_planner"].format(
+        query=quote(address), lat=venue.lat, lon=venue.lon, lang=lang)
+
+
+def next_time(activity) -> schedule.Occurrence | None:
+    return schedule.next_occurrence(activity, schedule.local_now())
+
+
+def sort_languages(codes) -> list[str]:
+    return [code for code in vocab.ACTIVITY_LANGUAGES if code in codes]
+
+
+def need_options() -> list[tuple[str, object]]:
+    return [(need.code, need.label) for need in vocab.NEEDS]
+
+
+def language_options() -> list[tuple[str, str]]:
+    return [(code, language_name(code)) for code in vocab.ACTIVITY_LANGUAGES]
+
+
+def found_status(results) -> str:
+    return ngettext("%(num)s activity found", "%(num)s activities found", results.total)
+
+
+def page_args(args: MultiDict, page: int) -> MultiDict:
+    kept = without(args, "page")
+    kept["page"] = str(page)
+    return kept
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active choice, and the query without it."""
+
+    label: str
+    args: MultiDict
+
+
+def chips(f: Filters, args: MultiDict) -> list[Chip]:
+    found = []
+
+    def add(name: str, value: str | None, label) -> None:
+        found.append(Chip(str(label), without(args, name, value)))
+
+    if f.q:
+        add("q", None, f"“{f.q}”")
+    for code in f.categories:
+        add("category", code, vocab.CATEGORIES[code])
+    for value in args.getlist("district"):
+        # A district's key shows as its name; a neighbourhood or postal code the visitor typed, as typed.
+        if value and ("district", value[:40]) not in f.ignored:
+            add("district", value, vocab.DISTRICTS[value][0] if value in vocab.DISTRICTS else value)
+    if f.near:
+        add("near", None, f.near)
+    if f.free:
+        add("price", "free", _("Free"))
+    if f.max_price is not None:
+        add("max_price", None, _("At most %(price)s", price=euros(f.max_price * 100)))
+    for code in f.needs:
+        add("access", code, vocab.NEEDS_BY_CODE[code].label)
+    for code in f.languages:
+        add("language", code, language_name(code))
+    for code in f.days:
+        add("day", code, vocab.WEEKDAY_LABELS[code])
+    for code in f.times:
+        add("time", code, vocab.TIMES_OF_DAY[code])
+    for code in f.audiences:
+        add("audience", code, vocab.AUDIENCES[code])
+    if f.drop_in:
+        add("drop_in", None, _("No need to sign up"))
+    if f.online:
+        add("online", None, _("From home"))
+    return found

@@ -1,0 +1,204 @@
+"""The catalogue's content model: organisers, venues, activities, their schedules and texts."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from portal.catalogue import vocab
+from portal.db import Base
+
+# A short text in several languages, e.g. {"fi": "Kampin palvelukeskus", "sv": "Kampens servicecentral"}.
+LocalText = dict[str, str]
+
+
+class FlagSet(TypeDecorator):
+    """A set of vocabulary codes stored as one integer, so that "any of" and "all of" filters are a
+    single bitwise test in SQL instead of a join per value."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, codes: tuple[str, ...]):
+        super().__init__()
+        self.codes = codes
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.mask(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else frozenset(c for i, c in enumerate(self.codes) if value >> i & 1)
+
+    def mask(self, codes) -> int:
+        return sum(1 << self.codes.index(code) for code in set(codes))
+
+
+CategoryFlags = FlagSet(tuple(vocab.CATEGORIES))
+AudienceFlags = FlagSet(tuple(vocab.AUDIENCES))
+LanguageFlags = FlagSet(vocab.ACTIVITY_LANGUAGES)
+FactFlags = FlagSet(vocab.FACT_CODES)
+# Weekday x part of day: "wed:morning" and so on.
+WHEN_CODES = tuple(f"{day}:{part}" for day in vocab.WEEKDAYS for part in vocab.TIMES_OF_DAY)
+WhenFlags = FlagSet(WHEN_CODES)
+
+
+class Organiser(Base):
+    __tablename__ = "organiser"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # city, ngo, parish, library
+    name: Mapped[LocalText] = mapped_column(JSON)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(300))
+
+
+class Venue(Base):
+    __tablename__ = "venue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[LocalText] = mapped_column(JSON)
+    street: Mapped[LocalText] = mapped_column(JSON)
+    postal_code: Mapped[str] = mapped_column(String(5))
+    neighbourhood: Mapped[LocalText] = mapped_column(JSON)
+    district: Mapped[str] = mapped_column(String(20))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    transit: Mapped[LocalText] = mapped_column(JSON, default=dict)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # {fact code: "yes" | "no"}; a fact that is absent has not been checked.
+    accessibility: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    accessibility_checked_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Activity(Base):
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organiser.id"))
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"))
+    categories: Mapped[frozenset[str]] = mapped_column(CategoryFlags)
+    audiences: Mapped[frozenset[str]] = mapped_column(AudienceFlags)
+    languages: Mapped[frozenset[str]] = mapped_column(LanguageFlags)
+    price_cents: Mapped[int] = mapped_column(default=0)  # 0 is free
+    discounts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    join_mode: Mapped[str] = mapped_column(String(20))
+    join_phone: Mapped[str | None] = mapped_column(String(40))
+    online: Mapped[bool] = mapped_column(default=False)
+    access: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    access_checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_checked_on: Mapped[dt.date] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.utcnow)
+
+    organiser: Mapped[Organiser] = relationship(lazy="joined", innerjoin=True)
+    venue: Mapped[Venue | None] = relationship(lazy="joined")
+    texts: Mapped[dict[str, ActivityText]] = relationship(
+        collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan", lazy="selectin")
+    weekly: Mapped[list[WeeklySlot]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                    order_by="(WeeklySlot.weekday, WeeklySlot.starts)")
+    dates: Mapped[list[OneOffDate]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                   order_by="OneOffDate.starts")
+    cancellations: Mapped[list[Cancellation]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_cents == 0
+
+    def facts(self) -> dict[str, str]:
+        """Every accessibility fact as yes / no / unknown, the venue's and the activity's together."""
+        recorded = {**(self.venue.accessibility if self.venue else {}), **self.access}
+        return {code: recorded.get(code, "unknown") for code in vocab.FACT_CODES}
+
+
+class ActivityText(Base):
+    __tablename__ = "activity_text"
+    __table_args__ = (UniqueConstraint("activity_id", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    lang: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    for_whom: Mapped[str] = mapped_column(Text, default="")
+    how_to_join: Mapped[str] = mapped_column(Text, default="")
+
+
+class WeeklySlot(Base):
+    __tablename__ = "weekly_slot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # 0 Monday ... 6 Sunday
+    starts: Mapped[dt.time] = mapped_column(Time)
+    ends: Mapped[dt.time] = mapped_column(Time)
+
+
+class OneOffDate(Base):
+    __tablename__ = "one_off_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    starts: Mapped[dt.datetime] = mapped_column(DateTime)  # local time in the city's time zone
+    ends: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Cancellation(Base):
+    """One occurrence (weekly or one-off) that will not take place."""
+
+    __tablename__ = "cancellation"
+    __table_args__ = (UniqueConstraint("activity_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+
+
+class PostalArea(Base):
+    """A postal code area: maps codes and neighbourhood names to a district and a point for distances."""
+
+    __tablename__ = "postal_area"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name_fi: Mapped[str] = mapped_column(String(80))
+    name_sv: Mapped[str] = mapped_column(String(80))
+    district: Mapped[str] = mapped_column(String(20))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class ActivityIndex(Base):
+    """What the catalogue filters and sorts on, one row per activity, derived from the tables above
+    by `portal.catalogue.indexing` so that a filtered page is one query on one table."""
+
+    __tablename__ = "activity_index"
+    __table_args__ = (Index("ix_activity_index_next_start", "next_start"),)
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
+    categories: Mapped[frozenset[str]] = mapped_column(CategoryFlags)
+    audiences: Mapped[frozenset[str]] = mapped_column(AudienceFlags)
+    languages: Mapped[frozenset[str]] = mapped_column(LanguageFlags)
+    when: Mapped[frozenset[str]] = mapped_column(WhenFlags)
+    facts_yes: Mapped[frozenset[str]] = mapped_column(FactFlags)
+    facts_no: Mapped[frozenset[str]] = mapped_column(FactFlags)
+    price_cents: Mapped[int]
+    drop_in: Mapped[bool]
+    online: Mapped[bool]
+    district: Mapped[str | None] = mapped_column(String(20))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    # The next occurrence that is not cancelled; None when there is none in the coming year.
+    next_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    name_fi: Mapped[str] = mapped_column(String(200))
+    name_sv: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # Folded (lower case, no accents) text of each language for word search.
+    words_fi: Mapped[str] = mapped_column(Text)
+    words_sv: Mapped[str] = mapped_column(Text)
+    words_en: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,72 @@
+"""Command-line tasks: `flask --app app db upgrade`, `demo load`, `demo synthetic --count N`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portal import db
+
+database = AppGroup("db", help="Database migrations.")
+demo = AppGroup("demo", help="Demo and scale-test data.")
+
+
+def alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", current_app.config["DATABASE_URL"].replace("%", "%%"))
+    return config
+
+
+@database.command("upgrade")
+def upgrade():
+    """Bring the database to the newest schema."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), "head")
+
+
+@database.command("revision")
+@click.option("-m", "--message", required=True)
+def revision(message: str):
+    """Write a new migration from the models' changes."""
+    from alembic import command
+
+    command.revision(alembic_config(), message=message, autogenerate=True)
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="Only when the catalogue has no activities yet.")
+def demo_load(if_empty: bool):
+    """Replace the catalogue with the realistic demo catalogue."""
+    import datetime as dt
+
+    from sqlalchemy import func, select
+
+    from portal.catalogue.models import Activity
+    from portal.demo.loader import load_demo
+
+    if if_empty and db.session().scalar(select(func.count()).select_from(Activity)):
+        click.echo("The catalogue already has activities; left as it is.")
+        return
+    with db.transaction() as session:
+        counts = load_demo(session, dt.date.today())
+    click.echo(", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items()) + " loaded.")
+
+
+@demo.command("synthetic")
+@click.option("--count", type=click.IntRange(1, 1_000_000), required=True)
+def demo_synthetic(count: int):
+    """Add COUNT generated activities for scale tests (replaces earlier generated ones)."""
+    from portal.demo.synthetic import generate
+
+    click.echo(f"{generate(db.session(), count)} synthetic activities added.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(database)
+    app.cli.add_command(demo)

@@ -1,0 +1,56 @@
+"""Configuration with safe defaults. Secrets come from the environment or from instance/."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The key signing sessions: SECRET_KEY from the environment, else one generated once into instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: Path) -> dict:
+    database_url = os.environ.get("DATABASE_URL", f"sqlite:///{instance_path / 'portal.sqlite3'}")
+    # Hosting platforms still hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
+    database_url = database_url.replace("postgres://", "postgresql+psycopg://", 1)
+    if database_url.startswith("postgresql://"):
+        database_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Cookies: never readable by script, sent only over HTTPS unless explicitly in local development.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("PORTAL_INSECURE_COOKIES") != "1",
+        "PREFERRED_URL_SCHEME": "https",
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+        "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        "BABEL_DEFAULT_LOCALE": "fi",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "PORTAL_TIMEZONE": "Europe/Helsinki",
+        "PAGE_SIZE": 20,
+        # The demo city's contact details; a deployment for another city overrides them.
+        "SERVICE": {
+            "city": "Helsinki",
+            "advice_line_name": "Seniori-info",
+            "advice_line_phone": "+358931044556",
+            "advice_line_phone_display": "09 310 44556",
+            "advice_line_hours": [("mon", "fri", "09:00", "15:00")],
+            "health_line_phone": "+358931010023",
+            "health_line_phone_display": "09 310 10023",
+            "emergency_phone": "112",
+            # {query}: the address; {lat}/{lon}: the venue; {lang}: fi, sv or en.
+            "journey_planner": "https://reittiopas.hsl.fi/reitti/-/{query}::{lat},{lon}?locale={lang}",
+        },
+    }

@@ -1,0 +1,43 @@
+"""Error pages in the visitor's language; never a bare server error."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (_l("Something in the request was not right"),
+          _l("The page could not read what was sent. Please go back and try again.")),
+    403: (_l("You cannot open this page"), _l("This page is not open to you.")),
+    404: (_l("Page not found"),
+          _l("The address may be mistyped, or the page has moved. Check the address or start from the front page.")),
+    405: (_l("Something in the request was not right"),
+          _l("The page could not read what was sent. Please go back and try again.")),
+    413: (_l("What you sent is too long"),
+          _l("Please shorten the text and send it again.")),
+    429: (_l("Too many tries"), _l("Please wait a moment and try again.")),
+    500: (_l("Sorry, something went wrong on our side"),
+          _l("Please try again in a moment. If it keeps happening, call us.")),
+}
+
+
+def render_error(status: int, heading=None, message=None):
+    default_heading, default_message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, heading=heading or default_heading,
+                           message=message or default_message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_expired(_error):
+        return render_error(400, _l("The form had expired"),
+                            _l("For your safety, forms expire after a while. Go back, reload the page and send it again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(_error):
+        return render_error(500)

@@ -1,0 +1,129 @@
+"""Turning data into the words people use: times, days, prices, languages. Used as Jinja filters."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.dates import format_skeleton, get_day_names
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from flask import Flask
+from flask_babel import gettext as _
+
+from portal.catalogue import vocab
+from portal.i18n import current_language
+
+# Babel's plain "en" writes American dates; the portal's English follows British usage.
+FORMAT_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+
+
+def _locale() -> str:
+    return FORMAT_LOCALES[current_language()]
+
+
+def clock(time: dt.time) -> str:
+    """10 or 10.30: how times are said and written in Finland."""
+    return f"{time.hour}" if time.minute == 0 else f"{time.hour}.{time.minute:02d}"
+
+
+def time_range(starts: dt.time, ends: dt.time) -> str:
+    return f"{clock(starts)}\u2013{clock(ends)}"
+
+
+def day_name(day: dt.date, today: dt.date | None = None) -> str:
+    """"Today", "Tomorrow" or "Tuesday 1 December"."""
+    if today is not None and day == today:
+        return _("Today")
+    if today is not None and day == today + dt.timedelta(days=1):
+        return _("Tomorrow")
+    return format_skeleton("MMMMEEEEd", day, locale=_locale())
+
+
+def date_only(day: dt.date) -> str:
+    return format_skeleton("yMMMMd", day, locale=_locale())
+
+
+def at_time(when: dt.datetime, until: dt.datetime | None = None, today: dt.date | None = None) -> str:
+    times = time_range(when.time(), until.time()) if until else clock(when.time())
+    return _("%(day)s at %(times)s", day=day_name(when.date(), today), times=times)
+
+
+def rhythm(activity) -> list[str]:
+    """The weekly rhythm in words, one line per time: "Mondays and Wednesdays 10–11"."""
+    by_time: dict[tuple[dt.time, dt.time], list[int]] = {}
+    for slot in activity.weekly:
+        by_time.setdefault((slot.starts, slot.ends), []).append(slot.weekday)
+    lines = []
+    for (starts, ends), days in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0])):
+        names = [str(vocab.WEEKDAY_LABELS[vocab.WEEKDAYS[d]]) for d in sorted(days)]
+        lines.append(_("%(days)s at %(times)s", days=format_list(names, locale=_locale()),
+                       times=time_range(starts, ends)))
+    return lines
+
+
+def euros(cents: int) -> str:
+    amount = format_decimal(cents / 100, format="#,##0" if cents % 100 == 0 else "#,##0.00", locale=_locale())
+    return _("%(amount)s €", amount=amount)
+
+
+def price(activity) -> str:
+    return _("Free") if activity.price_cents == 0 else euros(activity.price_cents)
+
+
+def discounts(activity) -> list[str]:
+    return [_("%(price)s %(condition)s", price=euros(round(d["euros"] * 100)) if d.get("euros") else _("Free"),
+              condition=vocab.DISCOUNTS[d["kind"]])
+            for d in activity.discounts if d.get("kind") in vocab.DISCOUNTS]
+
+
+def opening_hours(spans) -> str:
+    """[("mon", "fri", "09:00", "15:00")] as "Mon–Fri 9–15" in the page's language."""
+    names = get_day_names("abbreviated", locale=_locale())
+    parts = []
+    for first, last, opens, closes in spans:
+        days = names[vocab.WEEKDAYS.index(first)]
+        if last != first:
+            days += "\u2013" + names[vocab.WEEKDAYS.index(last)]
+        parts.append(_("%(days)s at %(times)s", days=days,
+                       times=time_range(dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))))
+    return ", ".join(parts)
+
+
+def language_name(code: str) -> str:
+    name = Locale.parse(current_language()).languages.get(code, code)
+    return name[:1].upper() + name[1:]
+
+
+def distance(km: float) -> str:
+    if km < 1:
+        return _("%(metres)s m", metres=int(round(km * 10) * 100) or 100)
+    return _("%(km)s km", km=format_decimal(round(km, 1), format="#,##0.#", locale=_locale()))
+
+
+def phone_href(number: str) -> str:
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+@dataclass(frozen=True)
+class InLanguage:
+    """A text with the language it is actually in, which may differ from the page's."""
+
+    text: str
+    lang: str
+
+
+def local(texts: dict[str, str] | None, fallback: str = "fi") -> InLanguage:
+    """The page's language if there is a text in it, otherwise Finnish (and then any)."""
+    texts = texts or {}
+    lang = current_language()
+    for candidate in (lang, fallback, *texts):
+        if texts.get(candidate):
+            return InLanguage(texts[candidate], candidate)
+    return InLanguage("", lang)
+
+
+def init_app(app: Flask) -> None:
+    for function in (clock, time_range, day_name, date_only, at_time, rhythm, euros, price, discounts,
+                     language_name, distance, phone_href, local, opening_hours):
+        app.add_template_filter(function)

@@ -1,0 +1,56 @@
+"""Languages: the /fi/, /sv/, /en/ URL prefix decides the page's language."""
+from __future__ import annotations
+
+from flask import Flask, abort, g, request, url_for
+from flask_babel import Babel
+
+from portal.catalogue.vocab import UI_LANGUAGE_NAMES, UI_LANGUAGES
+
+DEFAULT_LANGUAGE = "fi"
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=current_language, timezone_selector=lambda: app.config["PORTAL_TIMEZONE"])
+    app.url_value_preprocessor(_take_language_from_url)
+    app.url_defaults(_add_language_to_urls)
+    app.context_processor(lambda: {"page_lang": current_language(), "language_links": language_links})
+
+
+def current_language() -> str:
+    return g.get("lang") or preferred_language()
+
+
+def preferred_language() -> str:
+    return request.accept_languages.best_match(UI_LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def _take_language_from_url(endpoint: str | None, values: dict | None) -> None:
+    if values and "lang" in values:
+        lang = values.pop("lang")
+        if lang not in UI_LANGUAGES:
+            abort(404)
+        g.lang = lang
+
+
+def _add_language_to_urls(endpoint: str, values: dict) -> None:
+    if "lang" not in values and endpoint and endpoint != "static":
+        from flask import current_app
+
+        if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = current_language()
+
+
+def language_links() -> list[dict]:
+    """The switcher: this same page, with its filters, in each language, named in that language."""
+    here = request.endpoint if request.url_rule and "lang" in request.url_rule.arguments else None
+    query = request.query_string.decode("latin-1")
+    links = []
+    for lang in UI_LANGUAGES:
+        if here and request.method == "GET":
+            href = url_for(here, **{**(request.view_args or {}), "lang": lang})
+            href += f"?{query}" if query else ""
+        else:
+            href = url_for("pages.home", lang=lang)
+        links.append({"lang": lang, "name": UI_LANGUAGE_NAMES[lang], "href": href,
+                      "current": lang == current_language()})
+    return links

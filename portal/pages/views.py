@@ -1,0 +1,33 @@
+"""The front page and the plain information pages."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+
+from portal.i18n import preferred_language
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def root():
+    return redirect(url_for("pages.home", lang=preferred_language()))
+
+
+@bp.get("/<lang>/")
+def home():
+    return render_template("pages/home.html")
+
+
+@bp.get("/<lang>/contact")
+def contact():
+    return render_template("pages/contact.html")
+
+
+@bp.get("/<lang>/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.get("/<lang>/privacy")
+def privacy():
+    return render_template("pages/privacy.html")
