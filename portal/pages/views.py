@@ -13,6 +13,12 @@ def root():
     return redirect(url_for("pages.home", lang=preferred_language()))
 
 
+@bp.get("/healthz")
+def health():
+    """For load balancers and as the benchmark's baseline: the cheapest route the app has."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
 @bp.get("/<lang>/")
 def home():
     return render_template("pages/home.html")
