@@ -32,7 +32,7 @@ compile: install
 
 # Translation workflow: extract the English message ids, then merge them into each catalogue.
 translations-extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --width 100 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: --sort-by-file --width 100 \
 	  --project wellbeing-portal --copyright-holder "Wellbeing portal contributors" \
 	  -o $(CATALOGUES)/messages.pot .
 

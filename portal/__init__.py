@@ -29,6 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["service"] = app.config["SERVICE"]
+    from portal.sanitise import rich_text
+
+    app.add_template_filter(rich_text)
 
     from portal.catalogue.api import bp as api_bp
     from portal.catalogue.views import bp as catalogue_bp

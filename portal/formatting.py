@@ -49,6 +49,11 @@ def at_time(when: dt.datetime, until: dt.datetime | None = None, today: dt.date 
     return _("%(day)s at %(times)s", day=day_name(when.date(), today), times=times)
 
 
+def weekly_times(days: str, times: str) -> str:
+    # Translators: a weekly time, as in "Tuesdays 10–11" (Finnish: "tiistaisin klo 10–11").
+    return _("%(days)s %(times)s", days=days, times=times)
+
+
 def rhythm(activity) -> list[str]:
     """The weekly rhythm in words, one line per time: "Mondays and Wednesdays 10–11"."""
     by_time: dict[tuple[dt.time, dt.time], list[int]] = {}
@@ -57,8 +62,7 @@ def rhythm(activity) -> list[str]:
     lines = []
     for (starts, ends), days in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0])):
         names = [str(vocab.WEEKDAY_LABELS[vocab.WEEKDAYS[d]]) for d in sorted(days)]
-        lines.append(_("%(days)s at %(times)s", days=format_list(names, locale=_locale()),
-                       times=time_range(starts, ends)))
+        lines.append(weekly_times(format_list(names, locale=_locale()), time_range(starts, ends)))
     return lines
 
 
@@ -85,8 +89,7 @@ def opening_hours(spans) -> str:
         days = names[vocab.WEEKDAYS.index(first)]
         if last != first:
             days += "\u2013" + names[vocab.WEEKDAYS.index(last)]
-        parts.append(_("%(days)s at %(times)s", days=days,
-                       times=time_range(dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))))
+        parts.append(weekly_times(days, time_range(dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))))
     return ", ".join(parts)
 
 
