@@ -40,6 +40,15 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
         "PORTAL_TIMEZONE": "Europe/Helsinki",
         "PAGE_SIZE": 20,
+        # Notifications of new submissions (see portal/outbox.py); none are sent without SMTP_HOST.
+        "TEAM_EMAIL": os.environ.get("TEAM_EMAIL"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST"),
+        "SMTP_PORT": os.environ.get("SMTP_PORT", "587"),
+        "SMTP_USER": os.environ.get("SMTP_USER"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        # Quick exit from the concern form goes to a neutral page on another site.
+        "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://yle.fi/saa"),
         # The demo city's contact details; a deployment for another city overrides them.
         "SERVICE": {
             "city": "Helsinki",
@@ -50,6 +59,11 @@ def load_config(instance_path: Path) -> dict:
             "health_line_phone": "+358931010023",
             "health_line_phone_display": "09 310 10023",
             "emergency_phone": "112",
+            # Promises made on confirmation pages, in working days.
+            "callback_within_working_days": 1,
+            "concern_within_working_days": 3,
+            # Personal data of closed items is deleted this many days after closing; counts stay.
+            "retention_days": {"callback": 180, "concern": 365},
             # {query}: the address; {lat}/{lon}: the venue; {lang}: fi, sv or en.
             "journey_planner": "https://reittiopas.hsl.fi/reitti/-/{query}::{lat},{lon}?locale={lang}",
         },

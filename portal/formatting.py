@@ -76,8 +76,7 @@ def price(activity) -> str:
 
 
 def discounts(activity) -> list[str]:
-    return [_("%(price)s %(condition)s", price=euros(round(d["euros"] * 100)) if d.get("euros") else _("Free"),
-              condition=vocab.DISCOUNTS[d["kind"]])
+    return [str(vocab.DISCOUNTS[d["kind"]]) % {"price": euros(round(d.get("euros", 0) * 100))}
             for d in activity.discounts if d.get("kind") in vocab.DISCOUNTS]
 
 

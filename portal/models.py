@@ -2,4 +2,7 @@
 
 
 def load_all() -> None:
+    import portal.callback.models  # noqa: F401
     import portal.catalogue.models  # noqa: F401
+    import portal.concern.models  # noqa: F401
+    import portal.outbox  # noqa: F401

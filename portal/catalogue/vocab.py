@@ -63,9 +63,10 @@ JOIN_MODES = {
     "register": _l("Sign up in advance"),
 }
 
+# The discounted price with its condition; `euros` in the data is the price after the discount.
 DISCOUNTS = {
-    "service_centre_card": _l("with a service centre card"),
-    "concession": _l("concession price"),
+    "service_centre_card": _l("%(price)s with a service centre card"),
+    "concession": _l("%(price)s with a concession (for example pensioners)"),
     "companion_free": _l("a companion comes free"),
 }
 

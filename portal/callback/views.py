@@ -1,0 +1,66 @@
+"""Ask for a callback: the form, its confirmation, and the state of a request."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.callback import queries
+from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
+from portal.i18n import current_language
+from portal.limits import LOOKUPS, SUBMISSIONS, limiter
+from portal.workdays import add_working_days
+
+bp = Blueprint("callback", __name__, url_prefix="/<lang>/callback")
+
+# What a resident is told about their request's state.
+STATE_TEXT = {
+    "new": _l("Received. An adviser will call."),
+    "claimed": _l("An adviser is handling your request."),
+    "attempt_1": _l("We tried to call once but could not reach you. We will try once more."),
+    "closed_no_answer": _l("Closed: we tried to call twice but could not reach you. Please call us, or ask again."),
+    "reached": _l("We have talked with you."),
+    "closed": _l("Done: we have talked with you."),
+}
+
+
+@bp.route("", methods=["GET", "POST"])
+@limiter.limit(SUBMISSIONS, methods=["POST"])
+def ask():
+    form = CallbackForm()
+    if request.method == "GET":
+        form.for_whom.data = "other" if request.args.get("for") == "other" else "me"
+        form.call_language.data = current_language()
+    if form.is_submitted() and form.looks_automated:
+        abort(400)
+    if not form.validate_on_submit():
+        return render_template("callback/form.html", form=form.prepare())
+    try:
+        saved = queries.save_request(form, current_language())
+    except SQLAlchemyError:
+        current_app.logger.exception("Saving a callback request failed")
+        return render_template("callback/form.html", form=form, save_failed=True), 503
+    session["callback_reference"] = saved.reference
+    return redirect(url_for("callback.sent"), code=303)
+
+
+@bp.get("/sent")
+def sent():
+    saved = queries.by_reference(session.get("callback_reference", ""))
+    if saved is None:
+        return redirect(url_for("callback.status"))
+    within = current_app.config["SERVICE"]["callback_within_working_days"]
+    return render_template("callback/sent.html", saved=saved, time_windows=dict(TIME_WINDOWS),
+                           call_by=add_working_days(saved.created_at.date(), within))
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(LOOKUPS, methods=["POST"])
+def status():
+    form = StatusForm()
+    found = None
+    if form.validate_on_submit() and not form.looks_automated:
+        found = queries.find_for_status(form.reference.data, form.last_digits.data)
+        if found is None:
+            form.reference.errors.append(_l("We could not find a request with that reference and phone number. Check both and try again."))
+    return render_template("callback/status.html", form=form.prepare(), found=found, state_text=STATE_TEXT)

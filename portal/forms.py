@@ -1,0 +1,88 @@
+"""What every form shares: messages in the person's language, length limits, the honeypot, the
+one-time submission token, and phone numbers."""
+from __future__ import annotations
+
+import secrets
+
+import phonenumbers
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import Length, ValidationError
+
+
+class PortalForm(FlaskForm):
+    # Robots fill every field; people never see this one.
+    website = StringField(_l("Leave this empty"))
+    # One per rendered form: a second submission of the same form finds the first record.
+    submission = HiddenField()
+
+    def prepare(self) -> PortalForm:
+        if not self.submission.data:
+            self.submission.data = secrets.token_urlsafe(16)
+        return self
+
+    @property
+    def looks_automated(self) -> bool:
+        return bool(self.website.data)
+
+
+def short_text(label, limit: int, **kwargs) -> StringField:
+    return StringField(label, validators=[Length(max=limit, message=_l("Please use at most %(max)d characters."))],
+                       filters=[_strip], **kwargs)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_phone(typed: str) -> phonenumbers.PhoneNumber | None:
+    """A Finnish number, or an international one starting with + or 00; None if it cannot be a phone."""
+    typed = typed.strip()
+    if typed.startswith("00"):
+        typed = "+" + typed[2:]
+    try:
+        number = phonenumbers.parse(typed, "FI")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(stored: str) -> str:
+    """Finnish numbers as people write them (040 123 4567); others in international form."""
+    number = phonenumbers.parse(stored, "FI")
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 358
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)
+
+
+class PhoneNumber:
+    """Validator: accepts any common way of writing a number; the form stores it normalised."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("Enter a phone number, like 040 123 4567 or +46 70 123 4567.")
+
+    def __call__(self, form, field):
+        if field.data and parse_phone(field.data) is None:
+            raise ValidationError(self.message)
+
+
+def failed_fields(form) -> list:
+    return [field for field in form if field.errors]
+
+
+def first_input_id(field) -> str:
+    """Where an error summary link should take the focus: a group's first option, else the field."""
+    options = list(field) if hasattr(field, "__iter__") and field.type in ("RadioField", "MultiCheckboxField") else []
+    return options[0].id if options else field.id
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(failed_fields)
+    app.add_template_filter(first_input_id)
+    app.add_template_filter(display_phone)
