@@ -16,9 +16,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from portal import assets, cli, db, errors, formatting, i18n, security
+    from portal import assets, cli, crypto, db, errors, formatting, forms, i18n, limits, outbox, security
 
     db.init_app(app)
+    crypto.init_app(app)
+    limits.init_app(app)
+    outbox.init_app(app)
+    forms.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
@@ -26,6 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     cli.init_app(app)
     Htmx(app)
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["service"] = app.config["SERVICE"]
@@ -33,11 +42,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.add_template_filter(rich_text)
 
+    from portal.callback.views import bp as callback_bp
     from portal.catalogue.api import bp as api_bp
     from portal.catalogue.views import bp as catalogue_bp
+    from portal.concern.views import bp as concern_bp
     from portal.pages.views import bp as pages_bp
     from portal.preferences.views import bp as preferences_bp
 
-    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp):
+    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp):
         app.register_blueprint(blueprint)
     return app

@@ -33,6 +33,9 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PORTAL_INSECURE_COOKIES") != "1",
         "PREFERRED_URL_SCHEME": "https",
+        # How many proxies in front set X-Forwarded-* (0: none). Needed for the real client address
+        # (rate limits) and scheme (secure cookies) behind a load balancer.
+        "PROXIES": int(os.environ.get("PORTAL_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,

@@ -1,7 +1,9 @@
 """Error pages in the visitor's language; never a bare server error."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Callable
+
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -22,6 +24,18 @@ MESSAGES = {
 }
 
 
+# Forms that can show themselves again with what was typed when their security token has expired.
+_KEEP_INPUT: dict[str, Callable] = {}
+
+
+def keeps_input_when_expired(endpoint: str):
+    """Register a function that re-renders `endpoint`'s form from request.form after a CSRF expiry."""
+    def register(function: Callable) -> Callable:
+        _KEEP_INPUT[endpoint] = function
+        return function
+    return register
+
+
 def render_error(status: int, heading=None, message=None):
     default_heading, default_message = MESSAGES.get(status, MESSAGES[500])
     return render_template("errors/error.html", status=status, heading=heading or default_heading,
@@ -31,6 +45,8 @@ def render_error(status: int, heading=None, message=None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_expired(_error):
+        if request.endpoint in _KEEP_INPUT:
+            return _KEEP_INPUT[request.endpoint](**(request.view_args or {}))
         return render_error(400, _l("The form had expired"),
                             _l("For your safety, forms expire after a while. Go back, reload the page and send it again."))
 

@@ -28,9 +28,10 @@ class PortalForm(FlaskForm):
         return bool(self.website.data)
 
 
-def short_text(label, limit: int, **kwargs) -> StringField:
-    return StringField(label, validators=[Length(max=limit, message=_l("Please use at most %(max)d characters."))],
-                       filters=[_strip], **kwargs)
+def short_text(label, limit: int, validators=(), **kwargs) -> StringField:
+    """A one-line text field, trimmed, at most `limit` characters."""
+    return StringField(label, validators=[Length(max=limit, message=_l("Please use at most %(max)d characters.")),
+                                          *validators], filters=[_strip], **kwargs)
 
 
 def _strip(value):
@@ -72,6 +73,18 @@ class PhoneNumber:
             raise ValidationError(self.message)
 
 
+def field_attributes(field, **extra) -> dict:
+    """HTML attributes for a field's input: its hint and error joined in aria-describedby, aria-invalid
+    when it failed, and the extras the template gives (None values left out)."""
+    described = [f"{field.id}-hint" if field.description else "", f"{field.id}-error" if field.errors else ""]
+    attributes = {key: value for key, value in extra.items() if value is not None}
+    if any(described):
+        attributes["aria-describedby"] = " ".join(d for d in described if d)
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return attributes
+
+
 def failed_fields(form) -> list:
     return [field for field in form if field.errors]
 
@@ -84,5 +97,6 @@ def first_input_id(field) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(failed_fields)
+    app.add_template_global(field_attributes)
     app.add_template_filter(first_input_id)
     app.add_template_filter(display_phone)

@@ -11,6 +11,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 # A library's public computers share one address, so limits leave room for several people.
 SUBMISSIONS = "20 per hour;5 per minute"
 LOOKUPS = "30 per hour;10 per minute"
+# Saving one step of a form that has several: generous, but a flood is still stopped.
+STEPS = "300 per hour;40 per minute"
 
 
 def init_app(app: Flask) -> None:

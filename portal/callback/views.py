@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.callback import queries
 from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
+from portal.errors import keeps_input_when_expired
 from portal.i18n import current_language
 from portal.limits import LOOKUPS, SUBMISSIONS, limiter
 from portal.workdays import add_working_days
@@ -42,6 +43,13 @@ def ask():
         return render_template("callback/form.html", form=form, save_failed=True), 503
     session["callback_reference"] = saved.reference
     return redirect(url_for("callback.sent"), code=303)
+
+
+@keeps_input_when_expired("callback.ask")
+def ask_again(**_view_args):
+    form = CallbackForm(meta={"csrf": False})
+    form.validate()
+    return render_template("callback/form.html", form=form.prepare(), expired=True), 400
 
 
 @bp.get("/sent")

@@ -2,6 +2,9 @@
 document.documentElement.classList.add("js");
 
 function enhance(root) {
+  // An error summary takes the focus, so that keyboard and screen-reader users hear it first.
+  var summary = root.querySelector("[data-focus-on-load]");
+  if (summary) { summary.focus(); }
   root.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

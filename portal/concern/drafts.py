@@ -1,0 +1,64 @@
+"""Drafts of concern notices, kept on the server and encrypted; the visitor's session holds only a
+random token. A draft expires after a period without changes and is deleted then, or when sent."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import current_app, session
+from sqlalchemy import delete, select
+
+from portal import crypto, db
+from portal.callback.models import utcnow
+from portal.concern.models import ConcernDraft
+
+SESSION_KEY = "concern_draft"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lifetime() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.config.get("CONCERN_DRAFT_MINUTES", 120))
+
+
+def current() -> tuple[ConcernDraft | None, dict]:
+    """This visitor's draft and its answers; an expired draft is deleted and not returned."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None, {}
+    draft = db.session().scalar(select(ConcernDraft).where(ConcernDraft.token_hash == token_hash(token)))
+    if draft is None:
+        return None, {}
+    if draft.expires_at <= utcnow():
+        with db.transaction() as s:
+            s.delete(draft)
+        return None, {"expired": True}
+    return draft, crypto.decrypt(draft.answers)
+
+
+def save(draft: ConcernDraft | None, answers: dict, ui_language: str) -> ConcernDraft:
+    with db.transaction() as s:
+        if draft is None:
+            token = secrets.token_urlsafe(24)
+            session[SESSION_KEY] = token
+            draft = ConcernDraft(token_hash=token_hash(token), ui_language=ui_language, answers="")
+            s.add(draft)
+        draft.answers = crypto.encrypt(answers)
+        draft.updated_at = utcnow()
+        draft.expires_at = draft.updated_at + _lifetime()
+    return draft
+
+
+def discard() -> None:
+    token = session.pop(SESSION_KEY, None)
+    if token:
+        with db.transaction() as s:
+            s.execute(delete(ConcernDraft).where(ConcernDraft.token_hash == token_hash(token)))
+
+
+def delete_expired(now: dt.datetime) -> int:
+    with db.transaction() as s:
+        return s.execute(delete(ConcernDraft).where(ConcernDraft.expires_at <= now)).rowcount

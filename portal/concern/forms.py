@@ -1,0 +1,125 @@
+"""One form per step of the concern notice: one topic per page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from portal.forms import PhoneNumber, PortalForm, short_text
+
+YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("I don't know"))]
+ROLES = [
+    ("relative", _l("A relative")), ("neighbour", _l("A neighbour")), ("friend", _l("A friend or acquaintance")),
+    ("professional", _l("A professional, for example a nurse, doctor or police officer")),
+    ("organisation", _l("Someone from an organisation, a parish or a company")),
+    ("self", _l("I am writing about myself")),
+]
+WORRIES = [
+    ("memory", _l("Memory or confusion")), ("coping", _l("Coping at home")), ("loneliness", _l("Loneliness")),
+    ("safety", _l("Safety, for example fear of someone")), ("falls", _l("Falls or moving about")),
+    ("food", _l("Eating enough")), ("hygiene", _l("Keeping clean")), ("carer", _l("A carer who is very tired")),
+    ("substances", _l("Alcohol, drugs or medicines")), ("money", _l("Money, debts or scams")), ("other", _l("Something else")),
+]
+TEXT_LIMIT = 2000
+required = lambda message: InputRequired(message=message)  # noqa: E731
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UrgencyForm(PortalForm):
+    urgency = RadioField(_l("Is this urgent?"), choices=[
+        ("danger", _l("Yes: someone is in danger now, or lost or badly dressed outdoors")),
+        ("health", _l("I am worried about their health today")),
+        ("no", _l("No, it is not urgent")),
+    ], validators=[required(_l("Choose how urgent it is."))])
+
+
+class RoleForm(PortalForm):
+    role = RadioField(_l("Who are you to the older person?"), choices=ROLES,
+                      validators=[required(_l("Choose who you are to the older person."))])
+    on_behalf = RadioField(_l("Are you filling this in for someone else who is worried?"),
+                           description=_l("For example, you are a library digi-guide helping a customer."),
+                           choices=[("no", _l("No, the worry is mine")), ("yes", _l("Yes, I am helping someone"))],
+                           default="no", validators=[required(_l("Choose yes or no."))])
+
+
+class IdentityForm(PortalForm):
+    identity = RadioField(_l("Do you want to give your name?"), choices=[
+        ("named", _l("Yes, I give my name")), ("anonymous", _l("No, I stay anonymous")),
+    ], validators=[required(_l("Choose whether you give your name."))])
+
+
+def _unknown_or(field_name: str, message):
+    """Validator: the field needs a value unless its "I don't know" box is ticked."""
+    def check(form, field):
+        if not field.data and not form[f"{field_name}_unknown"].data:
+            raise ValidationError(message)
+    return check
+
+
+class PersonForm(PortalForm):
+    name = short_text(_l("Their name"), 100, validators=[_unknown_or("name", _l("Enter their name, or tick “I don't know”."))])
+    name_unknown = BooleanField(_l("I don't know their name"))
+    age = short_text(_l("Their age or year of birth"), 4, description=_l("For example 82 or 1944."),
+                     validators=[_unknown_or("age", _l("Enter their age or year of birth, or tick “I don't know”."))])
+    age_unknown = BooleanField(_l("I don't know their age"))
+    address = short_text(_l("Their address or area"), 200, description=_l("A street address, or the part of town."),
+                         validators=[_unknown_or("address", _l("Enter their address or area, or tick “I don't know”."))])
+    address_unknown = BooleanField(_l("I don't know where they live"))
+    phone = StringField(_l("Their phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                        validators=[Length(max=30), PhoneNumber(),
+                                    _unknown_or("phone", _l("Enter their phone number, or tick “I don't know”."))])
+    phone_unknown = BooleanField(_l("I don't know their phone number"))
+
+    def validate_age(self, field):
+        if field.data and not self.age_unknown.data:
+            this_year = dt.date.today().year
+            if not field.data.isdigit() or not (50 <= int(field.data) <= 120 or this_year - 120 <= int(field.data) <= this_year - 50):
+                raise ValidationError(_l("Enter an age like 82, or a year of birth like 1944."))
+
+
+class SituationForm(PortalForm):
+    existing_client = RadioField(_l("Do they already get home care or help from social services?"), choices=YES_NO_UNKNOWN,
+                                 validators=[required(_l("Choose yes, no or I don't know."))])
+    person_knows = RadioField(_l("Do they know that you are making this notice?"), choices=YES_NO_UNKNOWN,
+                              description=_l("It is good to talk with them first, if you can."),
+                              validators=[required(_l("Choose yes, no or I don't know."))])
+
+
+class WorriesForm(PortalForm):
+    worries = MultiCheckboxField(_l("What worries you?"), choices=WORRIES, description=_l("Choose all that fit."))
+    details = TextAreaField(_l("Tell us in your own words (optional)"),
+                            description=_l("What have you noticed, and since when? A few sentences are enough."),
+                            validators=[Length(max=TEXT_LIMIT, message=_l("Please use at most %(max)d characters."))])
+
+    def validate_worries(self, field):
+        if not field.data and not (self.details.data or "").strip():
+            raise ValidationError(_l("Choose at least one worry, or tell us in your own words."))
+
+
+class ContactForm(PortalForm):
+    contact_name = short_text(_l("Your name"), 100, validators=[required(_l("Enter your name."))])
+    contact_phone = StringField(_l("Your phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                                validators=[Length(max=30), PhoneNumber()])
+    contact_email = short_text(_l("Your e-mail address"), 200)
+    helper_name = short_text(_l("Your own name, as the helper (optional)"), 100)
+
+    def validate_contact_phone(self, field):
+        if not field.data and not self.contact_email.data:
+            raise ValidationError(_l("Give a phone number or an e-mail address, so that an adviser can reach you."))
+
+    def validate_contact_email(self, field):
+        if field.data and ("@" not in field.data or "." not in field.data.rsplit("@", 1)[-1] or " " in field.data):
+            raise ValidationError(_l("Enter an e-mail address like name@example.fi."))
+
+
+class ConfirmForm(FlaskForm):
+    """The check-your-answers page: sending needs only the CSRF token."""
+
+

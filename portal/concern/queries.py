@@ -1,0 +1,72 @@
+"""Sending a concern notice: the draft becomes a notice in one transaction."""
+from __future__ import annotations
+
+import re
+
+from flask import session
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal import crypto, db, outbox
+from portal.catalogue.queries import places
+from portal.concern import drafts
+from portal.concern.models import ConcernDraft, ConcernNotice
+from portal.forms import e164, parse_phone
+from portal.references import new_reference
+
+PERSONAL_KEYS = ("name", "age", "address", "phone", "details", "contact_name", "contact_phone", "contact_email",
+                 "helper_name")
+
+
+def by_submission(submission: str) -> ConcernNotice | None:
+    return db.session().scalar(select(ConcernNotice).where(ConcernNotice.submission == submission))
+
+
+def sent_from_this_session() -> ConcernNotice | None:
+    token = session.get(drafts.SESSION_KEY) or session.get("concern_sent")
+    return by_submission(drafts.token_hash(token)) if token else None
+
+
+def district_of(address: str) -> str | None:
+    """The district, when the address names a postal code or a neighbourhood we know; for statistics."""
+    lookup = places()
+    for code in re.findall(r"\b\d{5}\b", address):
+        if district := lookup.district_for(code):
+            return district
+    for word in re.findall(r"[^\W\d_][^\W\d_-]+(?:-[^\W\d_]+)?", address):
+        if district := lookup.district_for(word):
+            return district
+    return None
+
+
+def personal_details(answers: dict) -> dict:
+    details = {key: answers.get(key) for key in PERSONAL_KEYS if answers.get(key)}
+    for key in ("phone", "contact_phone"):
+        if number := parse_phone(details.get(key, "")):
+            details[key] = e164(number)
+    return details
+
+
+def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
+    """Store the notice and delete the draft together; a second send of the same draft finds the first."""
+    if existing := by_submission(draft.token_hash):
+        return existing
+    for _ in range(5):
+        notice = ConcernNotice(
+            reference=new_reference(), submission=draft.token_hash, ui_language=draft.ui_language,
+            notifier_role=answers["role"], anonymous=answers["identity"] == "anonymous",
+            on_behalf=answers.get("on_behalf") == "yes", existing_client=answers["existing_client"],
+            person_knows=answers["person_knows"], worries=answers.get("worries", []),
+            district=district_of(answers.get("address") or ""), personal=crypto.encrypt(personal_details(answers)),
+        )
+        try:
+            with db.transaction() as s:
+                s.add(notice)
+                s.delete(draft)
+                outbox.queue(s, f"New concern notice {notice.reference}",
+                             f"A concern notice is waiting in the workspace.\nReference: {notice.reference}")
+            return notice
+        except IntegrityError:
+            if existing := by_submission(draft.token_hash):
+                return existing
+    raise RuntimeError("Could not find a free reference.")

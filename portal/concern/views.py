@@ -1,0 +1,98 @@
+"""The concern notice, one question per page: start, steps, check answers, sent, quick exit."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.concern import answers as answer_display
+from portal.concern import drafts, flow, queries
+from portal.concern.forms import ConfirmForm
+from portal.errors import keeps_input_when_expired
+from portal.i18n import current_language
+from portal.limits import STEPS, SUBMISSIONS, limiter
+
+bp = Blueprint("concern", __name__, url_prefix="/<lang>/concern")
+answer_display.register(bp)
+
+
+@bp.get("")
+def start():
+    _draft, answers = drafts.current()
+    return render_template("concern/start.html", expired=answers.get("expired", False),
+                           resume=flow.next_name(answers) if answers.get("done") else None)
+
+
+@bp.route("/step/<name>", methods=["GET", "POST"])
+@limiter.limit(STEPS, methods=["POST"])
+def step(name: str):
+    draft, answers = drafts.current()
+    if name not in flow.BY_NAME:
+        abort(404)
+    if not flow.may_open(name, answers):
+        return redirect(_url_for_step(flow.next_name(answers)) if answers.get("done") else url_for("concern.start"))
+    current = flow.BY_NAME[name]
+    form = current.form(data=answers) if request.method == "GET" else current.form()
+    if form.is_submitted() and form.looks_automated:
+        abort(400)
+    if not form.validate_on_submit():
+        return render_template("concern/step.html", step=current, form=form, answers=answers,
+                               position=flow.position(name, answers))
+    answers.update({field.name: field.data for field in form if field.name not in ("csrf_token", "submission", "website")})
+    answers["done"] = sorted(set(answers.get("done", [])) | {name})
+    drafts.save(draft, answers, current_language())
+    if name == "urgency" and form.urgency.data != "no":
+        return render_template("concern/urgent.html", kind=form.urgency.data)
+    # After a change on the check page, this is the check page again unless the change asks something new.
+    return redirect(_url_for_step(flow.next_name(answers)), code=303)
+
+
+@keeps_input_when_expired("concern.step")
+def step_again(name: str, **_view_args):
+    _draft, answers = drafts.current()
+    if name not in flow.BY_NAME or not flow.may_open(name, answers):
+        return redirect(url_for("concern.start"))
+    form = flow.BY_NAME[name].form(meta={"csrf": False})
+    form.validate()
+    return render_template("concern/step.html", step=flow.BY_NAME[name], form=form, answers=answers,
+                           position=flow.position(name, answers), expired=True), 400
+
+
+def _url_for_step(name: str) -> str:
+    return url_for("concern.check") if name == "check" else url_for("concern.step", name=name)
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@limiter.limit(SUBMISSIONS, methods=["POST"])
+def check():
+    draft, answers = drafts.current()
+    if draft is None or flow.next_name(answers) != "check":
+        sent = queries.sent_from_this_session() if request.method == "POST" else None
+        return redirect(url_for("concern.sent") if sent else url_for("concern.start"), code=303)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("concern/check.html", form=form, answers=answers, steps=flow.needed(answers))
+    try:
+        notice = queries.send(draft, answers)
+    except SQLAlchemyError:
+        current_app.logger.exception("Saving a concern notice failed")
+        return render_template("concern/check.html", form=form, answers=answers, steps=flow.needed(answers),
+                               save_failed=True), 503
+    session["concern_sent"] = session.pop(drafts.SESSION_KEY)
+    session["concern_reference"] = notice.reference
+    return redirect(url_for("concern.sent"), code=303)
+
+
+@bp.get("/sent")
+def sent():
+    notice = queries.sent_from_this_session()
+    if notice is None:
+        return redirect(url_for("concern.start"))
+    return render_template("concern/sent.html", notice=notice)
+
+
+@bp.get("/exit")
+def quick_exit():
+    """Leave at once: forget the draft and go to a neutral page elsewhere."""
+    drafts.discard()
+    session.clear()
+    return redirect(current_app.config["QUICK_EXIT_URL"], code=303)
