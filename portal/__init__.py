@@ -16,12 +16,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from portal import assets, cli, crypto, db, errors, formatting, forms, i18n, limits, outbox, security
+    from portal import assets, cli, crypto, db, errors, formatting, forms, i18n, limits, outbox, retention, security
 
     db.init_app(app)
     crypto.init_app(app)
     limits.init_app(app)
     outbox.init_app(app)
+    retention.init_app(app)
     forms.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)

@@ -10,8 +10,10 @@ import json
 import os
 from pathlib import Path
 
+import click
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 
 def load_keys(instance_path: Path) -> list[str]:
@@ -28,6 +30,33 @@ def load_keys(instance_path: Path) -> list[str]:
 def init_app(app: Flask) -> None:
     keys = app.config.get("DATA_KEYS") or load_keys(Path(app.instance_path))
     app.extensions["fernet"] = MultiFernet([Fernet(k) for k in keys])
+    app.cli.add_command(keys_cli)
+
+
+keys_cli = AppGroup("keys", help="Encryption keys for personal data.")
+
+
+@keys_cli.command("generate")
+def generate_command():
+    """Print a new key: put it first in PORTAL_DATA_KEYS, keep the old ones after it, then rotate."""
+    click.echo(Fernet.generate_key().decode())
+
+
+@keys_cli.command("rotate")
+def rotate_command():
+    """Re-encrypt all stored personal data with the newest key, so older keys can be retired."""
+    from sqlalchemy import select
+
+    from portal import db
+    from portal.concern.models import ConcernDraft, ConcernNotice
+
+    count = 0
+    with db.transaction() as session:
+        for row in session.scalars(select(ConcernDraft)):
+            row.answers, count = rotate(row.answers), count + 1
+        for row in session.scalars(select(ConcernNotice).where(ConcernNotice.personal.is_not(None))):
+            row.personal, count = rotate(row.personal), count + 1
+    click.echo(f"{count} records re-encrypted with the newest key.")
 
 
 def encrypt(data) -> str:

@@ -24,6 +24,10 @@ MESSAGE_LIMIT = 500
 
 class CallbackForm(PortalForm):
     for_whom = HiddenField(default="me")
+    # The helper's own details come first on the page when someone fills this in for another person.
+    helper_name = short_text(_l("Your name"), 100)
+    helper_phone = StringField(_l("Your phone number (optional)"), validators=[Length(max=30), PhoneNumber()],
+                               description=_l("So that we can reach you if we cannot reach them."))
     name = short_text(_l("Name"), 100, validators=[DataRequired(message=_l("Enter the name of the person we should call."))])
     phone = StringField(_l("Phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
                         validators=[DataRequired(message=_l("Enter the phone number we should call.")),
@@ -40,9 +44,6 @@ class CallbackForm(PortalForm):
     voicemail_ok = RadioField(_l("If nobody answers, may we leave a message?"),
                               choices=[("yes", _l("Yes")), ("no", _l("No"))], default="no",
                               validators=[InputRequired(message=_l("Choose yes or no."))])
-    helper_name = short_text(_l("Your name"), 100)
-    helper_phone = StringField(_l("Your phone number (optional)"), validators=[Length(max=30), PhoneNumber()],
-                               description=_l("So that we can reach you if we cannot reach them."))
 
     @property
     def helping(self) -> bool:

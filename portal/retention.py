@@ -1,0 +1,44 @@
+"""Deleting personal data on schedule (`flask --app app purge`). Closed items keep their coded
+answers, dates and outcome, which the statistics count, and lose everything that identifies a person."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import update
+
+from portal import db
+from portal.callback.models import CallbackRequest, utcnow
+from portal.concern import drafts
+from portal.concern.models import ConcernNotice
+
+CALLBACK_PERSONAL = ("name", "phone", "message", "interpreter_language", "helper_name", "helper_phone")
+
+
+def purge(now: dt.datetime) -> dict[str, int]:
+    days = current_app.config["SERVICE"]["retention_days"]
+    report = {"expired drafts": drafts.delete_expired(now)}
+    with db.transaction() as s:
+        report["callback requests"] = s.execute(
+            update(CallbackRequest)
+            .where(CallbackRequest.closed_at <= now - dt.timedelta(days=days["callback"]),
+                   CallbackRequest.personal_data_removed_at.is_(None))
+            .values(**{column: None for column in CALLBACK_PERSONAL}, personal_data_removed_at=now)).rowcount
+        report["concern notices"] = s.execute(
+            update(ConcernNotice)
+            .where(ConcernNotice.closed_at <= now - dt.timedelta(days=days["concern"]),
+                   ConcernNotice.personal_data_removed_at.is_(None))
+            .values(personal=None, personal_data_removed_at=now)).rowcount
+    return report
+
+
+@click.command("purge")
+def purge_command():
+    """Delete expired drafts and the personal data of items closed longer ago than the retention period."""
+    report = purge(utcnow())
+    click.echo("Removed personal data: " + ", ".join(f"{n} {what}" for what, n in report.items()) + ".")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(purge_command)
