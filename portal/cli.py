@@ -67,6 +67,20 @@ def demo_synthetic(count: int):
     click.echo(f"{generate(db.session(), count)} synthetic activities added.")
 
 
+@demo.command("history")
+def demo_history():
+    """Replace callback requests and concern notices with a year of synthetic history."""
+    import datetime as dt
+
+    from portal.demo.history import generate
+
+    counts = generate(dt.date.today())
+    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) + " generated.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(database)
     app.cli.add_command(demo)
+    from portal.staff.cli import staff_cli
+
+    app.cli.add_command(staff_cli)

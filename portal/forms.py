@@ -86,7 +86,14 @@ def field_attributes(field, **extra) -> dict:
 
 
 def failed_fields(form) -> list:
-    return [field for field in form if field.errors]
+    """Fields with errors in page order, looking inside nested forms."""
+    failed = []
+    for field in form:
+        if field.type == "FormField":
+            failed += failed_fields(field.form)
+        elif field.errors:
+            failed.append(field)
+    return failed
 
 
 def first_input_id(field) -> str:

@@ -6,3 +6,4 @@ def load_all() -> None:
     import portal.catalogue.models  # noqa: F401
     import portal.concern.models  # noqa: F401
     import portal.outbox  # noqa: F401
+    import portal.staff.models  # noqa: F401

@@ -30,7 +30,7 @@ def test_unknown_language_prefix_is_not_found(client, path):
 
 
 def test_switcher_names_each_language_in_itself_and_marks_the_current_one(client):
-    page = check_page(client.get("/sv/contact"))
+    page = check_page(client.get("/sv/privacy"))
     links = page.select("nav.languages a")
     assert [(a["lang"], words(a)) for a in links] == [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
     current = [a["lang"] for a in links if a.get("aria-current")]

@@ -32,7 +32,7 @@ def assert_scripts_carry_the_nonce(response, csp):
         assert script.get("nonce") == nonce and script.get("src")
 
 
-@pytest.mark.parametrize("path", ["/fi/", "/sv/activities?category=culture", "/en/contact", "/en/privacy"])
+@pytest.mark.parametrize("path", ["/fi/", "/sv/activities?category=culture", "/en/accessibility", "/en/privacy"])
 def test_pages_send_the_security_headers_and_nonced_scripts(client, path):
     response = client.get(path)
     check_page(response)

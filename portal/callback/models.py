@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import ForeignKey, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -37,6 +37,10 @@ class CallbackRequest(Base):
     helper_phone: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The first time staff reached out (a call attempt, or contact): "time to first contact".
+    first_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reached_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str | None] = mapped_column(String(40))
     # Set when retention removes the personal data; the row stays for the statistics.

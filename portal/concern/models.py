@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, String, Text
+from sqlalchemy import ForeignKey, JSON, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.callback.models import utcnow
@@ -38,6 +38,7 @@ class ConcernNotice(Base):
     submission: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     ui_language: Mapped[str] = mapped_column(String(2))
+    urgency: Mapped[str] = mapped_column(String(10), default="no", server_default="no")  # the gate's answer: danger, health or no
     notifier_role: Mapped[str] = mapped_column(String(20))
     anonymous: Mapped[bool]
     on_behalf: Mapped[bool] = mapped_column(default=False)
@@ -48,6 +49,9 @@ class ConcernNotice(Base):
     personal: Mapped[str | None] = mapped_column(Text)  # encrypted JSON; None once retention removed it
     status: Mapped[str] = mapped_column(String(20), default="received", index=True)
     status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The first time staff reached out (a call attempt, or contact): "time to first contact".
+    first_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str | None] = mapped_column(String(40))
     personal_data_removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

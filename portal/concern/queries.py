@@ -54,7 +54,7 @@ def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
     for _ in range(5):
         notice = ConcernNotice(
             reference=new_reference(), submission=draft.token_hash, ui_language=draft.ui_language,
-            notifier_role=answers["role"], anonymous=answers["identity"] == "anonymous",
+            urgency=answers.get("urgency", "no"), notifier_role=answers["role"], anonymous=answers["identity"] == "anonymous",
             on_behalf=answers.get("on_behalf") == "yes", existing_client=answers["existing_client"],
             person_knows=answers["person_knows"], worries=answers.get("worries", []),
             district=district_of(answers.get("address") or ""), personal=crypto.encrypt(personal_details(answers)),

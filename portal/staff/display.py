@@ -1,0 +1,37 @@
+"""Template helpers for the staff pages."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton
+from flask import Blueprint, current_app
+
+from portal.callback.forms import TIME_WINDOWS, TOPICS
+from portal.concern.forms import ROLES, WORRIES, YES_NO_UNKNOWN
+from portal.formatting import FORMAT_LOCALES, clock
+from portal.i18n import current_language
+from portal.staff import vocab
+from portal.staff.forms import ROLE_LABELS
+from portal.staff.auth import current_staff
+
+
+def staff_time(utc: dt.datetime | None) -> str:
+    """A stored UTC time as the city's local date and time: "ti 24.11. 10.15"."""
+    if utc is None:
+        return "–"
+    local = utc.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(current_app.config["PORTAL_TIMEZONE"]))
+    return f"{format_skeleton('MMMEd', local, locale=FORMAT_LOCALES[current_language()])} {clock(local.time())}"
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_app_template_global(current_staff)
+    bp.add_app_template_global(vocab, "staff_vocab")
+    bp.add_app_template_filter(staff_time)
+    worries = dict(WORRIES)
+    bp.add_app_template_filter(lambda code: str(worries.get(code, code)), "concern_worry")
+    bp.add_app_template_global(dict(TIME_WINDOWS), "callback_windows")
+    bp.add_app_template_global(dict(TOPICS), "callback_topics")
+    bp.add_app_template_global(dict(ROLES), "concern_roles")
+    bp.add_app_template_global(dict(YES_NO_UNKNOWN), "yes_no_unknown")
+    bp.add_app_template_filter(lambda role: str(ROLE_LABELS.get(role, role)), "role_label")

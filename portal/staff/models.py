@@ -1,0 +1,74 @@
+"""Staff accounts, the audit log of access to personal data, and advisers' notes on items."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.callback.models import utcnow
+from portal.db import Base
+
+ROLES = ("adviser", "editor", "organiser", "admin")
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)  # stored lower case
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(Text)  # encrypted; None until enrolled
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id"))  # for the organiser role
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Raised by "sign out everywhere": sessions carrying an older number stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_totp_step: Mapped[int | None]  # a one-time code is accepted only once
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    def has(self, *roles: str) -> bool:
+        return "admin" in self.roles or any(role in self.roles for role in roles)
+
+
+class AuditEntry(Base):
+    """Who viewed or changed which record, and when; never the personal data itself."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    record_type: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[int | None]
+    detail: Mapped[str | None] = mapped_column(String(200))  # a code such as the new state, never a person's data
+
+
+class ItemNote(Base):
+    __tablename__ = "item_note"
+    __table_args__ = (Index("ix_item_note_item", "item_type", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(20))  # callback or concern
+    item_id: Mapped[int]
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    text: Mapped[str | None] = mapped_column(Text)  # encrypted; None once retention removed it
+
+
+class ListingChange(Base):
+    """An organiser's proposed change to an activity, waiting for an editor (or a new activity)."""
+
+    __tablename__ = "listing_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    data: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, approved, rejected

@@ -1,0 +1,64 @@
+"""Editors and organisers keep the listings correct: the list with stale ones flagged, editing with
+a preview, and organisers' changes waiting for an editor's review."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.catalogue import schedule
+from portal.catalogue.models import Activity
+from portal.staff import listings
+from portal.staff.auth import current_staff, requires
+from portal.staff.forms import ActionForm
+from portal.staff.listing_form import ActivityForm
+from portal.staff.models import ListingChange
+
+bp = Blueprint("staff_catalogue", __name__, url_prefix="/<lang>/staff/listings")
+
+
+@bp.get("")
+@requires("editor", "organiser")
+def listings_page():
+    staff = current_staff()
+    shown = db.session().scalars(listings.visible_to(staff)).all()
+    if request.args.get("stale"):
+        shown = [a for a in shown if listings.is_stale(a, schedule.local_now().date())]
+    return render_template("staff/listings.html", activities=shown, today=schedule.local_now().date(),
+                           is_stale=listings.is_stale, waiting=listings.pending() if staff.has("editor") else [])
+
+
+@bp.route("/new", methods=["GET", "POST"], defaults={"activity_id": None})
+@bp.route("/<int:activity_id>", methods=["GET", "POST"])
+@requires("editor", "organiser")
+def edit(activity_id: int | None):
+    staff = current_staff()
+    activity = db.session().get(Activity, activity_id) if activity_id else None
+    if (activity_id and activity is None) or not listings.may_edit(staff, activity):
+        abort(404)
+    form = ActivityForm(data=listings.form_data(activity) if activity and request.method == "GET" else None)
+    form.venue_id.choices, form.organiser_id.choices = listings.choices()
+    if not staff.has("editor"):
+        form.organiser_id.choices = [c for c in form.organiser_id.choices if c[0] == staff.organiser_id]
+    if form.validate_on_submit() and "preview" not in request.form:
+        if staff.has("editor"):
+            activity = listings.apply(activity, form.data, form.checked.data, staff)
+            flash(str(_l("Saved. The listing is updated.")))
+            return redirect(url_for("staff_catalogue.edit", activity_id=activity.id), code=303)
+        listings.propose(activity, listings.serialise(form), staff)
+        flash(str(_l("Sent. An editor checks the change before it is shown.")))
+        return redirect(url_for("staff_catalogue.listings_page"), code=303)
+    return render_template("staff/listing_edit.html", form=form, activity=activity,
+                           preview="preview" in request.form and not form.errors,
+                           waiting=listings.pending(activity.id) if activity else [], action=ActionForm())
+
+
+@bp.post("/changes/<int:change_id>/<decision>")
+@requires("editor")
+def decide(change_id: int, decision: str):
+    change = db.session().get(ListingChange, change_id) or abort(404)
+    if not ActionForm().validate_on_submit() or decision not in ("approve", "reject") or change.status != "pending":
+        abort(400)
+    listings.decide(change, decision == "approve", current_staff())
+    flash(str(_l("Change approved and shown.") if decision == "approve" else _l("Change rejected.")))
+    return redirect(url_for("staff_catalogue.listings_page"), code=303)

@@ -1,0 +1,156 @@
+"""Browser tests: the real app on a local port, driven by Debian's chromium through Playwright.
+
+One server (its own SQLite database, migrated and loaded with the demo catalogue) and one browser
+for the whole session; tests open pages in a few shared browser contexts, one per display setting.
+Playwright's own browser download does not work here, so the tests always launch /usr/bin/chromium
+and are skipped with a message when it is missing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM, CHROMIUM_ARGS, HOST, Portal, open_context
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _compile_catalogues(out_dir: Path) -> Path:
+    """portal/translations/*/messages.po compiled into a temporary directory (fuzzy entries
+    included, as `make compile` does), so pages are translated even if no .mo file was ever built."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    import portal
+
+    for po_path in (Path(portal.__file__).parent / "translations").glob("*/LC_MESSAGES/messages.po"):
+        lang = po_path.parent.parent.name
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        mo_path = out_dir / lang / "LC_MESSAGES" / "messages.mo"
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with mo_path.open("wb") as f:
+            write_mo(f, catalog, use_fuzzy=True)
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def portal_server(tmp_path_factory) -> Portal:
+    """The portal on a free localhost port, with a fresh SQLite database holding the demo catalogue.
+
+    Always SQLite, even when PORTAL_TEST_DATABASE_URL is set: the client tests cover PostgreSQL."""
+    from alembic import command
+    from sqlalchemy import select
+    from werkzeug.serving import make_server
+
+    from portal import create_app, db
+    from portal.catalogue.models import Activity, ActivityText
+    from portal.cli import alembic_config
+    from portal.demo.loader import load_demo
+
+    tmp = tmp_path_factory.mktemp("browser-portal")
+    app = create_app(test_config={
+        "DATABASE_URL": f"sqlite:///{tmp / 'portal.sqlite3'}",
+        "SESSION_COOKIE_SECURE": False,
+        "BABEL_TRANSLATION_DIRECTORIES": str(_compile_catalogues(tmp / "translations")),
+    })
+    synthetic = False
+    with app.app_context():
+        command.upgrade(alembic_config(), "head")
+        session = db.session()
+        counts = load_demo(session, dt.date.today())
+        session.commit()
+        if not counts.get("activities"):
+            # No demo activities yet (portal/demo/data/activities-*.json): fall back on the generated
+            # scale-test activities, so that the catalogue pages still have something to show.
+            from portal.demo.synthetic import generate
+
+            generate(session, 60)
+            synthetic = True
+        ids = list(session.scalars(select(Activity.id).order_by(Activity.id)))
+        texts: dict[int, set[str]] = {i: set() for i in ids}
+        for activity_id, lang in session.execute(select(ActivityText.activity_id, ActivityText.lang)):
+            texts[activity_id].add(lang)
+        session.close()
+    if not ids:
+        pytest.fail("The demo catalogue loaded no activities at all.")
+
+    port = _free_port()
+    server = make_server(HOST, port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="portal-browser-tests", daemon=True)
+    thread.start()
+    try:
+        yield Portal(base_url=f"http://{HOST}:{port}", app=app, activity_ids=ids, texts_by_id=texts,
+                     synthetic=synthetic)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian chromium not installed at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def contexts(browser):
+    """Shared browser contexts made on first use, one per setting: contexts(js=False, text_size=…)."""
+    made: dict[tuple, object] = {}
+
+    def get(**options):
+        key = tuple(sorted(options.items()))
+        if key not in made:
+            made[key] = open_context(browser, **options)
+        return made[key]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture
+def fresh_context(browser):
+    """A context of the test's own, so its cookies and history do not reach other tests."""
+    opened = []
+
+    def make(**options):
+        context = open_context(browser, **options)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page_in(contexts):
+    """page_in(**context options): a new page in a shared context, closed after the test."""
+    pages = []
+
+    def make(**options):
+        page = contexts(**options).new_page()
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.close()
