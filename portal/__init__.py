@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.catalogue.api import bp as api_bp
     from portal.catalogue.views import bp as catalogue_bp
     from portal.concern.views import bp as concern_bp
+    from portal.mylist.views import bp as mylist_bp
     from portal.pages.views import bp as pages_bp
     from portal.preferences.views import bp as preferences_bp
     from portal.staff import display as staff_display
@@ -57,7 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.staff.views_stats import bp as staff_stats_bp
 
     staff_display.register(staff_queue_bp)
-    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, staff_auth_bp,
+    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, staff_auth_bp,
                       staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp):
         app.register_blueprint(blueprint)
     return app

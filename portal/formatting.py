@@ -93,8 +93,8 @@ def opening_hours(spans) -> str:
 
 
 def language_name(code: str) -> str:
-    name = Locale.parse(current_language()).languages.get(code, code)
-    return name[:1].upper() + name[1:]
+    """As written in running text: "suomi, ruotsi" in Finnish, "Finnish, Swedish" in English (CLDR)."""
+    return Locale.parse(current_language()).languages.get(code, code)
 
 
 def distance(km: float) -> str:

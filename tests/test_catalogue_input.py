@@ -39,11 +39,10 @@ def ignored_notice(page) -> str:
     "show=%3Cb%3E",
     "drop_in=yes&online=true",
 ])
-@pytest.mark.parametrize("lang", ["fi", "en"])
-def test_hostile_values_never_give_a_server_error(client, catalogue, lang, query):
-    check_page(client.get(f"/{lang}/activities?{query}"))
-    assert client.get(f"/api/v1/activities?lang={lang}&{query}").status_code == 200
-    assert client.get(f"/{lang}/activities.ics?{query}").status_code == 200
+def test_hostile_values_never_give_a_server_error(client, catalogue, query):
+    check_page(client.get(f"/sv/activities?{query}"))
+    assert client.get(f"/api/v1/activities?lang=en&{query}").status_code == 200
+    assert client.get(f"/fi/activities.ics?{query}").status_code == 200
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])

@@ -26,7 +26,7 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(dict_keys_with)
     bp.add_app_template_filter(next_time)
     bp.add_app_template_filter(sort_languages)
-    for helper in (need_options, language_options, chips, page_args, found_status):
+    for helper in (need_options, language_options, chips, page_args, found_status, access_line):
         bp.add_app_template_global(helper)
 
 
@@ -65,7 +65,8 @@ def need_options() -> list[tuple[str, object]]:
 
 
 def language_options() -> list[tuple[str, str]]:
-    return [(code, language_name(code)) for code in vocab.ACTIVITY_LANGUAGES]
+    # Standing alone as a choice, a language's name starts with a capital letter in every language.
+    return [(code, language_name(code)[:1].upper() + language_name(code)[1:]) for code in vocab.ACTIVITY_LANGUAGES]
 
 
 def found_status(results) -> str:
@@ -93,7 +94,7 @@ def chips(f: Filters, args: MultiDict) -> list[Chip]:
         found.append(Chip(str(label), without(args, name, value)))
 
     if f.q:
-        add("q", None, f"“{f.q}”")
+        add("q", None, f.q)
     for code in f.categories:
         add("category", code, vocab.CATEGORIES[code])
     for value in args.getlist("district"):
@@ -121,3 +122,12 @@ def chips(f: Filters, args: MultiDict) -> list[Chip]:
     if f.online:
         add("online", None, _("From home"))
     return found
+
+
+def access_line(activity) -> str:
+    """Accessibility in one line for the handout: what is confirmed, and that the rest is not checked."""
+    facts = activity.facts()
+    known = fact_labels(dict_keys_with(facts, "yes"))
+    if not known:
+        return _("Not checked yet")
+    return ", ".join(known[:4]) + (" " + _("and more") if len(known) > 4 else "")

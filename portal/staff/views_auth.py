@@ -1,17 +1,13 @@
 """Signing in (password, then a one-time code), enrolling an authenticator app, signing out."""
 from __future__ import annotations
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 
 from portal import crypto, db
 from portal.limits import limiter
 from portal.preferences.views import safe_return_path
+from portal.qr import qr_svg
 from portal.staff import auth
 from portal.staff.forms import ActionForm, CodeForm, SignInForm
 from portal.staff.models import StaffUser
@@ -76,15 +72,7 @@ def enrol():
             auth.sign_in(user)
             return redirect(url_for("staff_queue.queue_page"), code=303)
         form.code.errors.append(_l("The code is not right or has expired. Enter the newest code."))
-    return render_template("staff/enrol.html", form=form, secret=secret, qr=_qr_svg(auth.totp_uri(user, secret)))
-
-
-def _qr_svg(data: str) -> Markup:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode().split("?>", 1)[-1]  # inline in the page: no XML declaration
-    return Markup(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
+    return render_template("staff/enrol.html", form=form, secret=secret, qr=qr_svg(auth.totp_uri(user, secret), "enrol-code"))
 
 
 @bp.post("/sign-out")

@@ -1,0 +1,51 @@
+"""My list: add and remove (plain forms, htmx swaps the button in place), the list page, a share link
+that carries the list, and the large-print handout."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from htmx_flask import request as htmx_request
+
+from portal.catalogue import schedule
+from portal.mylist import store
+from portal.preferences.views import safe_return_path
+from portal.qr import qr_svg
+from portal.staff.forms import ActionForm
+
+bp = Blueprint("mylist", __name__, url_prefix="/<lang>/my-list")
+bp.add_app_template_global(store.ids, "my_list_ids")
+bp.add_app_template_global(qr_svg)
+
+
+@bp.post("/<any(add, remove):change>/<int:activity_id>")
+def toggle(change: str, activity_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    (store.add if change == "add" else store.remove)(activity_id)
+    if htmx_request.htmx:
+        return render_template("mylist/toggle.html", activity_id=activity_id, in_list=activity_id in store.ids())
+    return redirect(safe_return_path(request.form.get("next") or url_for("mylist.page")), code=303)
+
+
+@bp.get("")
+def page():
+    shared = request.args.get("ids")
+    chosen = store.parse_shared(shared) if shared is not None else store.ids()
+    return render_template("mylist/page.html", activities=store.activities(chosen), shared=shared is not None,
+                           share_value=store.shared_value(chosen))
+
+
+@bp.post("/keep")
+def keep():
+    """Save a list someone shared into this browser's own list."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    for activity_id in store.parse_shared(request.form.get("ids")):
+        store.add(activity_id)
+    return redirect(url_for("mylist.page"), code=303)
+
+
+@bp.get("/handout")
+def handout():
+    chosen = store.parse_shared(request.args["ids"]) if "ids" in request.args else store.ids()
+    now = schedule.local_now()
+    return render_template("mylist/handout.html", activities=store.activities(chosen), now=now, today=now.date())
