@@ -16,13 +16,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from portal import assets, cli, crypto, db, errors, formatting, forms, i18n, limits, outbox, retention, security
+    from portal import (assets, cli, crypto, db, errors, formatting, forms, i18n, limits, outbox, public_computer,
+                        retention, security)
 
     db.init_app(app)
     crypto.init_app(app)
     limits.init_app(app)
     outbox.init_app(app)
     retention.init_app(app)
+    public_computer.init_app(app)
     forms.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)
@@ -38,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals["service"] = app.config["SERVICE"]
+    app.context_processor(lambda: {"service": formatting.service_in_page_language(app.config["SERVICE"])})
     from portal.sanitise import rich_text
 
     app.add_template_filter(rich_text)
@@ -47,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.catalogue.api import bp as api_bp
     from portal.catalogue.views import bp as catalogue_bp
     from portal.concern.views import bp as concern_bp
+    from portal.feedback.views import bp as feedback_bp
     from portal.mylist.views import bp as mylist_bp
     from portal.pages.views import bp as pages_bp
     from portal.preferences.views import bp as preferences_bp
@@ -58,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.staff.views_stats import bp as staff_stats_bp
 
     staff_display.register(staff_queue_bp)
-    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, staff_auth_bp,
+    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp, staff_auth_bp,
                       staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp):
         app.register_blueprint(blueprint)
     return app

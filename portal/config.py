@@ -54,8 +54,9 @@ def load_config(instance_path: Path) -> dict:
         "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://yle.fi/saa"),
         # The demo city's contact details; a deployment for another city overrides them.
         "SERVICE": {
-            "city": "Helsinki",
-            "advice_line_name": "Seniori-info",
+            # Names as each language writes them.
+            "city": {"fi": "Helsinki", "sv": "Helsingfors", "en": "Helsinki"},
+            "advice_line_name": {"fi": "Seniori-info", "sv": "Seniorinfo", "en": "Seniori-info"},
             "advice_line_phone": "+358931044556",
             "advice_line_phone_display": "09 310 44556",
             "advice_line_hours": [("mon", "fri", "09:00", "15:00")],

@@ -125,6 +125,12 @@ def local(texts: dict[str, str] | None, fallback: str = "fi") -> InLanguage:
     return InLanguage("", lang)
 
 
+def service_in_page_language(service: dict) -> dict:
+    """The service's settings with its names (given per language) in the page's language."""
+    return {key: local(value).text if isinstance(value, dict) and "fi" in value else value
+            for key, value in service.items()}
+
+
 def init_app(app: Flask) -> None:
     for function in (clock, time_range, day_name, date_only, at_time, rhythm, euros, price, discounts,
                      language_name, distance, phone_href, local, opening_hours):

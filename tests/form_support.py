@@ -298,6 +298,22 @@ def walk_concern(client, lang: str = "en", *, urgency="no", role="relative", on_
     return response
 
 
+STEP_ORDER = ["urgency", "role", "identity", "person", "situation", "worries", "contact"]
+STEP_ANSWERS = {
+    "urgency": {"urgency": "no"}, "role": {"role": "relative", "on_behalf": "no"}, "identity": {"identity": "named"},
+    "person": PERSON, "situation": {"existing_client": "no", "person_knows": "yes"},
+    "worries": {"worries": ["memory"]}, "contact": CONTACT,
+}
+
+
+def walk_to_step(client, step: str, lang: str = "en", **overrides):
+    """Answer the steps before `step` (overrides replace single answers, e.g. on_behalf="yes")."""
+    for name in STEP_ORDER[:STEP_ORDER.index(step)]:
+        answers = {key: overrides.get(key, value) for key, value in STEP_ANSWERS[name].items()}
+        response = answer_step(client, lang, name, answers)
+        assert response.status_code == 303, (name, error_links(response))
+
+
 def send_concern(client, lang: str = "en"):
     """Press "Send the notice" on the check page; returns the POST's response."""
     page = client.get(f"/{lang}/concern/check")

@@ -17,7 +17,8 @@ from portal.concern.models import ConcernDraft, ConcernNotice
 from form_support import (CONTACT, LANGUAGES, PERSON, REFERENCE, answer_step, check_basics, decrypt,  # noqa: F401
                           draft_of, dumps, error_links, field_error, field_value, hidden_fields, main_text,
                           notice_by_reference, objects, outbox_mentioning, resident, rows, send_concern,
-                          session_data, soup, step_url, tr, unique, visitor, walk_concern, words)
+                          session_data, soup, step_url, tr, unique, visitor, walk_concern, words,
+                          STEP_ANSWERS, STEP_ORDER, walk_to_step)
 from page_checks import check_page
 
 
@@ -298,20 +299,7 @@ def test_contact_needs_a_name_and_a_phone_or_email(app, visitor):
 
 # --- moving around: no skipping ahead, check page, change links ----------------------------------------------
 
-STEP_ORDER = ["urgency", "role", "identity", "person", "situation", "worries", "contact"]
-STEP_ANSWERS = {
-    "urgency": {"urgency": "no"}, "role": {"role": "relative", "on_behalf": "no"}, "identity": {"identity": "named"},
-    "person": PERSON, "situation": {"existing_client": "no", "person_knows": "yes"},
-    "worries": {"worries": ["memory"]}, "contact": CONTACT,
-}
-
-
-def walk_to(client, step: str, lang: str = "en", **overrides):
-    """Answer the steps before `step` (overrides replace single answers, e.g. on_behalf="yes")."""
-    for name in STEP_ORDER[:STEP_ORDER.index(step)]:
-        answers = {key: overrides.get(key, value) for key, value in STEP_ANSWERS[name].items()}
-        response = answer_step(client, lang, name, answers)
-        assert response.status_code == 303, (name, error_links(response))
+walk_to = walk_to_step
 
 
 def test_steps_cannot_be_opened_without_a_draft(visitor):

@@ -50,7 +50,10 @@ def notice(app, reference) -> ConcernNotice:
 
 
 def purge_report(app) -> dict[str, int]:
-    result = app.test_cli_runner().invoke(args=["purge"])
+    # `flask --app app purge` runs under FlaskGroup, which pushes an app context for every command; the test
+    # runner invokes app.cli directly, and `purge` is a plain click command, so the context is pushed here.
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output
     return {what.strip(): int(n) for n, what in re.findall(r"(\d+) ([a-z ]+)", result.output)}
 

@@ -47,7 +47,7 @@ def query_string(args) -> str:
 
 
 def journey_planner_url(venue, lang: str) -> str:
-    address = f"{local(venue.street).text}, {current_app.config['SERVICE']['city']}"
+    address = f"{local(venue.street).text}, {local(current_app.config['SERVICE']['city']).text}"
     return current_app.config["SERVICE"]["journey_planner"].format(
         query=quote(address), lat=venue.lat, lon=venue.lon, lang=lang)
 

@@ -5,6 +5,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, url_for
+from flask_babel import gettext as _
 from icalendar import Calendar, Event, vRecur
 
 from portal.catalogue import vocab
@@ -28,7 +29,7 @@ def _event(activity, uid: str, starts: dt.datetime, ends: dt.datetime, zone: Zon
     if activity.venue:
         venue = activity.venue
         event.add("location", ", ".join((local(venue.name).text, local(venue.street).text,
-                                         f"{venue.postal_code} {current_app.config['SERVICE']['city']}")))
+                                         f"{venue.postal_code} {local(current_app.config['SERVICE']['city']).text}")))
     return event
 
 
@@ -56,7 +57,10 @@ def calendar(activities, today: dt.date) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Wellbeing portal//activities//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", current_app.config["SERVICE"]["city"])
+    cal.add("x-wr-calname", _("Wellbeing activities, %(city)s", city=local(current_app.config["SERVICE"]["city"]).text))
+    # Subscribed calendars fetch the feed again once a day.
+    cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "P1D")
     for activity in activities:
         for event in events_for(activity, zone, today):
             cal.add_component(event)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.catalogue import schedule
 from portal.catalogue.models import Activity
+from portal.feedback import queries as reports
 from portal.staff import listings
 from portal.staff.auth import current_staff, requires
 from portal.staff.forms import ActionForm
@@ -25,7 +26,18 @@ def listings_page():
     if request.args.get("stale"):
         shown = [a for a in shown if listings.is_stale(a, schedule.local_now().date())]
     return render_template("staff/listings.html", activities=shown, today=schedule.local_now().date(),
-                           is_stale=listings.is_stale, waiting=listings.pending() if staff.has("editor") else [])
+                           is_stale=listings.is_stale, waiting=listings.pending() if staff.has("editor") else [],
+                           reports=reports.open_reports() if staff.has("editor") else [], action=ActionForm())
+
+
+@bp.post("/reports/<int:report_id>/resolve")
+@requires("editor")
+def resolve_report(report_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if reports.resolve(report_id, current_staff()):
+        flash(str(_l("Marked as checked. The listing no longer says that it is being checked.")))
+    return redirect(url_for("staff_catalogue.listings_page"), code=303)
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"activity_id": None})

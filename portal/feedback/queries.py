@@ -1,0 +1,33 @@
+"""Storing reports about listings and resolving them."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from portal import db
+from portal.callback.models import utcnow
+from portal.feedback.models import ListingReport
+from portal.staff import audit
+
+
+def create(activity_id: int, kind: str, text: str, ui_language: str) -> ListingReport:
+    with db.transaction() as session:
+        report = ListingReport(activity_id=activity_id, kind=kind, text=text or None, ui_language=ui_language)
+        session.add(report)
+    return report
+
+
+def open_reports(activity_id: int | None = None) -> list[ListingReport]:
+    query = select(ListingReport).where(ListingReport.status == "open").order_by(ListingReport.created_at)
+    if activity_id is not None:
+        query = query.where(ListingReport.activity_id == activity_id)
+    return list(db.session().scalars(query))
+
+
+def resolve(report_id: int, staff) -> bool:
+    with db.transaction() as session:
+        changed = session.execute(update(ListingReport).where(ListingReport.id == report_id,
+                                                              ListingReport.status == "open")
+                                  .values(status="resolved", resolved_at=utcnow(), resolved_by_id=staff.id)).rowcount
+        if changed:
+            audit.add(session, staff.id, "resolve", "listing_report", report_id)
+    return bool(changed)
