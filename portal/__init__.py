@@ -53,14 +53,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.mylist.views import bp as mylist_bp
     from portal.pages.views import bp as pages_bp
     from portal.preferences.views import bp as preferences_bp
-    from portal.staff import display as staff_display
     from portal.staff.views_admin import bp as staff_admin_bp
     from portal.staff.views_auth import bp as staff_auth_bp
     from portal.staff.views_catalogue import bp as staff_catalogue_bp
     from portal.staff.views_queue import bp as staff_queue_bp
     from portal.staff.views_stats import bp as staff_stats_bp
 
-    staff_display.register(staff_queue_bp)
     for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp, staff_auth_bp,
                       staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp):
         app.register_blueprint(blueprint)

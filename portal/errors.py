@@ -36,6 +36,13 @@ def keeps_input_when_expired(endpoint: str):
     return register
 
 
+def expired_form_again(form):
+    """The form as it was sent, checked again (so its own errors show), with a fresh security token."""
+    form.validate()
+    form.csrf_token.errors = []
+    return form
+
+
 def render_error(status: int, heading=None, message=None):
     default_heading, default_message = MESSAGES.get(status, MESSAGES[500])
     return render_template("errors/error.html", status=status, heading=heading or default_heading,

@@ -2,6 +2,7 @@
 one-time submission token, and phone numbers."""
 from __future__ import annotations
 
+import re
 import secrets
 
 import phonenumbers
@@ -12,7 +13,19 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import Length, ValidationError
 
 
+def _printable(value):
+    """Control characters (a NUL from a broken client, say) are never part of what a person meant."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch.isprintable() or ch in "\n\t")
+    return value
+
+
 class PortalForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options["filters"] = [_printable, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **options)
+
     # Robots fill every field; people never see this one.
     website = StringField(_l("Leave this empty"))
     # One per rendered form: a second submission of the same form finds the first record.
@@ -38,9 +51,16 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+_PHONE_CHARACTERS = re.compile(r"\+?[\d\s().\-/]{5,30}")
+
+
 def parse_phone(typed: str) -> phonenumbers.PhoneNumber | None:
     """A Finnish number, or an international one starting with + or 00; None if it cannot be a phone."""
     typed = typed.strip()
+    # Only digits and the usual separators: libphonenumber would read letters as a keypad word
+    # ("040 CALL NOW") or an extension, and the adviser would call someone else.
+    if not _PHONE_CHARACTERS.fullmatch(typed):
+        return None
     if typed.startswith("00"):
         typed = "+" + typed[2:]
     try:

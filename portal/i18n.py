@@ -17,7 +17,13 @@ def init_app(app: Flask) -> None:
 
 
 def current_language() -> str:
-    return g.get("lang") or preferred_language()
+    return g.get("lang") or language_in_path() or preferred_language()
+
+
+def language_in_path() -> str | None:
+    """For pages no route matched (404, 405): the language the address asked for, if any."""
+    first = request.path.strip("/").split("/", 1)[0]
+    return first if first in UI_LANGUAGES else None
 
 
 def preferred_language() -> str:

@@ -6,12 +6,13 @@ import datetime as dt
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal import db
 from portal.callback.models import CallbackRequest, utcnow
 from portal.concern import drafts
 from portal.concern.models import ConcernNotice
+from portal.staff.models import ItemNote
 
 CALLBACK_PERSONAL = ("name", "phone", "message", "interpreter_language", "helper_name", "helper_phone")
 
@@ -30,6 +31,11 @@ def purge(now: dt.datetime) -> dict[str, int]:
             .where(ConcernNotice.closed_at <= now - dt.timedelta(days=days["concern"]),
                    ConcernNotice.personal_data_removed_at.is_(None))
             .values(personal=None, personal_data_removed_at=now)).rowcount
+        # Advisers' notes go with the item they are about.
+        for kind, model in (("callback", CallbackRequest), ("concern", ConcernNotice)):
+            purged = select(model.id).where(model.personal_data_removed_at.is_not(None))
+            s.execute(update(ItemNote).where(ItemNote.item_type == kind, ItemNote.item_id.in_(purged),
+                                             ItemNote.text.is_not(None)).values(text=None))
     return report
 
 

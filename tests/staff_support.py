@@ -218,3 +218,44 @@ def audit_entries(app, record_type: str, record_id: int) -> list[AuditEntry]:
 
 def reset_limits() -> None:
     limiter.reset()
+
+
+def flask_command(app, *args: str):
+    """Run `flask --app app <args>` the way the `flask` command does (FlaskGroup pushes an app context
+    for every command of the app, including plain click commands such as `purge`)."""
+    from flask.cli import FlaskGroup
+
+    group = FlaskGroup(create_app=lambda: app, add_default_commands=False, load_dotenv=False, set_debug_flag=False)
+    return app.test_cli_runner().invoke(cli=group, args=list(args))
+
+
+def form_values(response, action: str | None = None) -> dict[str, object]:
+    """Everything a browser would send from the POST form as it stands (checked boxes and radios,
+    selected options, textareas), without any submit button: {name: value or [values]}."""
+    page = soup(response)
+    form = None
+    for candidate in page.find_all("form", attrs={"method": "post"}):
+        if (action is None and not candidate.get("action")) or candidate.get("action") == action:
+            form = candidate
+            break
+    assert form is not None, f"no post form {action!r}"
+    data: dict[str, list[str]] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("disabled") is not None:
+            continue
+        if field.name == "textarea":
+            value = field.get_text()
+            data.setdefault(name, []).append(value[1:] if value.startswith("\n") else value)
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            if chosen is not None:
+                data.setdefault(name, []).append(chosen.get("value", chosen.get_text()))
+        else:
+            kind = field.get("type", "text")
+            if kind in ("submit", "button", "image", "reset"):
+                continue
+            if kind in ("checkbox", "radio") and field.get("checked") is None:
+                continue
+            data.setdefault(name, []).append(field.get("value", "on" if kind in ("checkbox", "radio") else ""))
+    return {name: values if len(values) > 1 else values[0] for name, values in data.items()}

@@ -198,9 +198,8 @@ def test_bad_phone_is_rejected_with_a_linked_error_and_kept(app, visitor, lang, 
 
 @pytest.mark.parametrize("typed", ["040 ABC DEFG", "040 CALL NOW", "040 123 456x"])
 def test_letters_in_a_phone_number_are_rejected(app, visitor, typed):
-    # BUG: phonenumbers.parse reads letters as a keypad "vanity" number (040 ABC DEFG -> +358402223334) and a
-    # trailing "x" as an extension marker, and portal.forms.parse_phone accepts the result: a mistyped number
-    # is silently stored as a different number, and the adviser calls a stranger.
+    # phonenumbers.parse alone reads letters as a keypad "vanity" number (040 ABC DEFG -> +358402223334) and a
+    # trailing "x" as an extension marker: a mistyped number must not be stored as someone else's number.
     name = unique("Letters")
     response = send_callback(visitor, "en", name=name, phone=typed)
     assert list(error_links(response)) == ["phone"]
@@ -536,7 +535,7 @@ def test_commit_failure_stores_nothing_and_queues_nothing(app, visitor, monkeypa
 # --- hostile input ---------------------------------------------------------------------------------------------
 
 HOSTILE = ['<script>alert("x")</script>', "Robert'); DROP TABLE callback_request;--", "\" onmouseover=\"alert(1)",
-           "{{ 7*7 }}", "😀 Ölgä Åsa ﷽", "%00\x00null"]
+           "{{ 7*7 }}", "😀 Ölgä Åsa ﷽", "%00 null"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -548,14 +547,28 @@ def test_hostile_text_is_stored_as_typed_and_escaped_when_shown(app, visitor, te
     assert response.status_code < 500
     body = response.get_data(as_text=True)
     assert '<script>alert("x")' not in body and 'onmouseover="alert' not in body and "49" not in words(soup(response).h1)
-    if "\x00" not in text:
-        assert field_value(response, "/en/callback", "name") == name
+    assert field_value(response, "/en/callback", "name") == name
     response = post_form(visitor, "en", page, name=name, phone="040 123 4567", message=text)
     assert response.status_code in (303, 200)
     if response.status_code == 303:
         saved = callbacks_named(app, name)[0]
         assert saved.message == text
     assert inspect(app.extensions["db_engine"]).has_table("callback_request")
+
+
+def test_a_nul_character_is_refused_or_removed_not_a_database_failure(app, visitor):
+    """A NUL (U+0000) typed or pasted into a field: the person gets a clear answer either way."""
+    # BUG (PostgreSQL): text columns cannot hold NUL, psycopg raises DataError, and views.ask answers 503
+    # "Your request could not be saved ... please try again in a moment", which can never succeed. The forms
+    # accept U+0000 (no filter or validator removes or refuses it); SQLite happens to store it.
+    name = unique("Nul")
+    response = send_callback(visitor, "en", name=name + "\x00", message="before\x00after")
+    assert response.status_code in (200, 303)
+    if response.status_code == 200:
+        assert error_links(response)
+    else:
+        [saved] = objects(app, select(CallbackRequest).where(CallbackRequest.name.startswith(name)))
+        assert "\x00" not in (saved.name + saved.message)
 
 
 def test_hostile_text_on_the_status_page_is_escaped(visitor):

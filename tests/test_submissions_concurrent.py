@@ -55,8 +55,7 @@ def test_200_parallel_callback_requests_are_all_stored_once(app):
     by_name = {r.name: r.reference for r in stored}
     assert all(reference == by_name[name] for name, _, reference in results)
 
-    subjects = [subject for (subject,) in
-                [(m.subject,) for m in objects(app, select(OutboxMessage))]]
+    subjects = [message.subject for message in objects(app, select(OutboxMessage))]
     for reference in references:
         assert sum(reference in subject for subject in subjects) == 1
     assert elapsed < 60, f"{REQUESTS} submissions took {elapsed:.1f} s"

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.callback import queries
 from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
-from portal.errors import keeps_input_when_expired
+from portal.errors import expired_form_again, keeps_input_when_expired
 from portal.i18n import current_language
 from portal.limits import LOOKUPS, SUBMISSIONS, limiter
 from portal.workdays import add_working_days
@@ -38,8 +38,9 @@ def ask():
         return render_template("callback/form.html", form=form.prepare())
     try:
         saved = queries.save_request(form, current_language())
-    except SQLAlchemyError:
-        current_app.logger.exception("Saving a callback request failed")
+    except SQLAlchemyError as error:
+        # The type only: the exception's text would carry the request's personal data into the log.
+        current_app.logger.error("Saving a callback request failed: %s", type(error).__name__)
         return render_template("callback/form.html", form=form, save_failed=True), 503
     session["callback_reference"] = saved.reference
     return redirect(url_for("callback.sent"), code=303)
@@ -47,8 +48,7 @@ def ask():
 
 @keeps_input_when_expired("callback.ask")
 def ask_again(**_view_args):
-    form = CallbackForm(meta={"csrf": False})
-    form.validate()
+    form = expired_form_again(CallbackForm())
     return render_template("callback/form.html", form=form.prepare(), expired=True), 400
 
 

@@ -74,11 +74,14 @@ def parse(args: MultiDict, places: Places) -> Filters:
     max_price = _whole_number(args.get("max_price"), 0, 1000)
     if args.get("max_price") and max_price is None:
         ignored.append(("max_price", args["max_price"][:40]))
+    page = _whole_number(args.get("page"), 1, 10_000)
+    if args.get("page") and page is None:
+        ignored.append(("page", args["page"][:40]))
     sort = args.get("sort", "soonest")
     if sort not in SORTS or (sort == "nearest" and not near):
         sort = "soonest"
     return Filters(
-        q=" ".join(args.get("q", "").split())[:MAX_QUERY_LENGTH],
+        q=" ".join("".join(ch if ch.isprintable() else " " for ch in args.get("q", "")).split())[:MAX_QUERY_LENGTH],
         categories=pick("category", vocab.CATEGORIES),
         districts=tuple(districts),
         near=near or None,
@@ -92,7 +95,7 @@ def parse(args: MultiDict, places: Places) -> Filters:
         drop_in=args.get("drop_in") == "1",
         online=args.get("online") == "1",
         sort=sort,
-        page=_whole_number(args.get("page"), 1, 10_000) or 1,
+        page=page or 1,
         show_unchecked=args.get("show") == "unchecked",
         ignored=tuple(ignored),
     )

@@ -31,6 +31,7 @@ def index_row(activity: Activity, now: dt.datetime) -> dict:
         "lat": venue.lat if venue else None,
         "lon": venue.lon if venue else None,
         "next_start": upcoming.starts if upcoming else None,
+        "listed": upcoming is not None or not (activity.weekly or activity.dates),
     }
     finnish = activity.texts["fi"]
     for lang in UI_LANGUAGES:

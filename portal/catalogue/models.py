@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -195,6 +196,8 @@ class ActivityIndex(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     # The next occurrence that is not cancelled; None when there is none in the coming year.
     next_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # False once every date has passed; an activity with no set times ("ask the organiser") stays listed.
+    listed: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     name_fi: Mapped[str] = mapped_column(String(200))
     name_sv: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))

@@ -46,7 +46,7 @@ def _any_of(column, flags, codes) -> ColumnElement:
 
 
 def _conditions(f: Filters, lang: str, places: Places) -> list[ColumnElement]:
-    where: list[ColumnElement] = [Index.next_start.is_not(None)]
+    where: list[ColumnElement] = [Index.listed.is_(True)]
     if f.categories:
         where.append(_any_of(Index.categories, CategoryFlags, f.categories))
     if f.audiences:
@@ -97,7 +97,7 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
     total = db.scalar(select(func.count()).select_from(Index).where(*where))
 
     origin = places.area(f.near) if f.near else None
-    order = {"soonest": [Index.next_start], "name": [getattr(Index, f"name_{lang}")], "nearest": []}[f.sort]
+    order = {"soonest": [Index.next_start.is_(None), Index.next_start], "name": [getattr(Index, f"name_{lang}")], "nearest": []}[f.sort]
     if origin and f.sort == "nearest":
         # Plain arithmetic (SQLite has no pow or cos): the squared flat distance orders as the real one.
         north = Index.lat - origin.lat

@@ -8,8 +8,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
+    """Lower case, accents and control characters (which PostgreSQL refuses in text) removed."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return _SPACES.sub(" ", "".join(ch for ch in decomposed if not unicodedata.combining(ch))).strip()
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and (ch.isprintable() or ch.isspace()))
+    return _SPACES.sub(" ", kept).strip()
 
 
 def words(text: str, limit: int = 8) -> list[str]:

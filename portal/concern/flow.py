@@ -32,6 +32,18 @@ def needed(answers: dict) -> list[Step]:
     return [s for s in STEPS if not (s.name == "contact" and answers.get("identity") == "anonymous")]
 
 
+def prune(answers: dict) -> dict:
+    """Forget the answers of steps that are no longer asked: a notifier who changes to anonymous
+    leaves no contact details behind."""
+    asked = {s.name for s in needed(answers)}
+    for step in STEPS:
+        if step.name not in asked:
+            for field in step.form(formdata=None, meta={"csrf": False}):
+                answers.pop(field.name, None)
+            answers["done"] = [name for name in answers.get("done", []) if name != step.name]
+    return answers
+
+
 def next_name(answers: dict) -> str:
     """The first needed step not yet answered, or "check" when all are."""
     for step in needed(answers):

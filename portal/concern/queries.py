@@ -49,11 +49,12 @@ def personal_details(answers: dict) -> dict:
 
 def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
     """Store the notice and delete the draft together; a second send of the same draft finds the first."""
-    if existing := by_submission(draft.token_hash):
+    submission, ui_language = draft.token_hash, draft.ui_language  # read now: after a failed try it may be gone
+    if existing := by_submission(submission):
         return existing
     for _ in range(5):
         notice = ConcernNotice(
-            reference=new_reference(), submission=draft.token_hash, ui_language=draft.ui_language,
+            reference=new_reference(), submission=submission, ui_language=ui_language,
             urgency=answers.get("urgency", "no"), notifier_role=answers["role"], anonymous=answers["identity"] == "anonymous",
             on_behalf=answers.get("on_behalf") == "yes", existing_client=answers["existing_client"],
             person_knows=answers["person_knows"], worries=answers.get("worries", []),
@@ -67,6 +68,6 @@ def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
                              f"A concern notice is waiting in the workspace.\nReference: {notice.reference}")
             return notice
         except IntegrityError:
-            if existing := by_submission(draft.token_hash):
+            if existing := by_submission(submission):
                 return existing
     raise RuntimeError("Could not find a free reference.")

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.concern import answers as answer_display
 from portal.concern import drafts, flow, queries
 from portal.concern.forms import ConfirmForm
-from portal.errors import keeps_input_when_expired
+from portal.errors import expired_form_again, keeps_input_when_expired
 from portal.i18n import current_language
 from portal.limits import STEPS, SUBMISSIONS, limiter
 
@@ -39,7 +39,7 @@ def step(name: str):
                                position=flow.position(name, answers))
     answers.update({field.name: field.data for field in form if field.name not in ("csrf_token", "submission", "website")})
     answers["done"] = sorted(set(answers.get("done", [])) | {name})
-    drafts.save(draft, answers, current_language())
+    drafts.save(draft, flow.prune(answers), current_language())
     if name == "urgency" and form.urgency.data != "no":
         return render_template("concern/urgent.html", kind=form.urgency.data)
     # After a change on the check page, this is the check page again unless the change asks something new.
@@ -51,8 +51,7 @@ def step_again(name: str, **_view_args):
     _draft, answers = drafts.current()
     if name not in flow.BY_NAME or not flow.may_open(name, answers):
         return redirect(url_for("concern.start"))
-    form = flow.BY_NAME[name].form(meta={"csrf": False})
-    form.validate()
+    form = expired_form_again(flow.BY_NAME[name].form())
     return render_template("concern/step.html", step=flow.BY_NAME[name], form=form, answers=answers,
                            position=flow.position(name, answers), expired=True), 400
 
@@ -73,8 +72,9 @@ def check():
         return render_template("concern/check.html", form=form, answers=answers, steps=flow.needed(answers))
     try:
         notice = queries.send(draft, answers)
-    except SQLAlchemyError:
-        current_app.logger.exception("Saving a concern notice failed")
+    except SQLAlchemyError as error:
+        # The type only: the exception's text would carry the notice's personal data into the log.
+        current_app.logger.error("Saving a concern notice failed: %s", type(error).__name__)
         return render_template("concern/check.html", form=form, answers=answers, steps=flow.needed(answers),
                                save_failed=True), 503
     session["concern_sent"] = session.pop(drafts.SESSION_KEY)

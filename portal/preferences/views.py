@@ -1,6 +1,8 @@
 """Text size and contrast, chosen with a plain form and kept in a cookie: no account, no JavaScript."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, request, url_for
 
 bp = Blueprint("preferences", __name__, url_prefix="/<lang>")
@@ -16,9 +18,13 @@ def chosen(name: str, allowed: tuple[str, ...]) -> str:
 
 
 def safe_return_path(value: str | None) -> str:
-    """Only a path on this site: never an absolute URL that would send the visitor elsewhere."""
-    if value and value.startswith("/") and not value.startswith(("//", "/\\")) and len(value) < 2000:
-        return value
+    """Only a path on this site: never an address that would send the visitor elsewhere. Control
+    characters are refused outright, because URL parsing drops them ("/\t/evil" becomes "//evil")."""
+    if (value and len(value) < 2000 and value.startswith("/") and not value.startswith("//")
+            and "\\" not in value and all(ch.isprintable() and not ch.isspace() for ch in value)):
+        parts = urlsplit(value)
+        if not parts.scheme and not parts.netloc:
+            return value
     return url_for("pages.home")
 
 

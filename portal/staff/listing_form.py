@@ -29,31 +29,38 @@ def _time(text: str) -> dt.time:
     return dt.time.fromisoformat(text.replace(".", ":").zfill(5))
 
 
+def _lines(text: str | None, read):
+    """Each non-empty line through `read`; a line that cannot be read raises ValueError(that line)."""
+    values = []
+    for line in filter(None, (line.strip() for line in (text or "").splitlines())):
+        try:
+            values.append(read(line))
+        except (ValueError, AttributeError):
+            raise ValueError(line) from None
+    return values
+
+
+def _weekly_line(line: str) -> tuple[int, dt.time, dt.time]:
+    day, starts, ends = WEEKLY_LINE.match(line.lower()).groups()
+    return vocab.WEEKDAYS.index(day), _time(starts), _time(ends)
+
+
+def _date_line(line: str) -> tuple[dt.datetime, dt.datetime]:
+    day, starts, ends = DATE_LINE.match(line).groups()
+    day = dt.date.fromisoformat(day)
+    return dt.datetime.combine(day, _time(starts)), dt.datetime.combine(day, _time(ends))
+
+
 def read_weekly(text: str) -> list[tuple[int, dt.time, dt.time]]:
-    slots = []
-    for line in filter(None, (line.strip().lower() for line in (text or "").splitlines())):
-        match = WEEKLY_LINE.match(line)
-        if not match:
-            raise ValueError(line)
-        day, starts, ends = match.groups()
-        slots.append((vocab.WEEKDAYS.index(day), _time(starts), _time(ends)))
-    return slots
+    return _lines(text, _weekly_line)
 
 
 def read_dates(text: str) -> list[tuple[dt.datetime, dt.datetime]]:
-    dates = []
-    for line in filter(None, (line.strip() for line in (text or "").splitlines())):
-        match = DATE_LINE.match(line)
-        if not match:
-            raise ValueError(line)
-        day, starts, ends = match.groups()
-        day = dt.date.fromisoformat(day)
-        dates.append((dt.datetime.combine(day, _time(starts)), dt.datetime.combine(day, _time(ends))))
-    return dates
+    return _lines(text, _date_line)
 
 
 def read_days(text: str) -> list[dt.date]:
-    return [dt.date.fromisoformat(line.strip()) for line in (text or "").splitlines() if line.strip()]
+    return _lines(text, dt.date.fromisoformat)
 
 
 class TextsForm(Form):

@@ -21,7 +21,7 @@ TEXT_FIELDS = ("name", "summary", "description", "for_whom", "how_to_join")
 
 
 def is_stale(activity: Activity, today: dt.date) -> bool:
-    return today - activity.last_checked_on > STALE_AFTER
+    return today - activity.last_checked_on >= STALE_AFTER
 
 
 def visible_to(staff: StaffUser):
@@ -62,7 +62,20 @@ def apply(activity: Activity | None, data: dict, checked: bool, by: StaffUser) -
     today = schedule.local_now().date()
     if activity is None:
         activity = Activity(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}", last_checked_on=today)
-        session.add(activity)
+    with session.no_autoflush:
+        _fill(activity, data, session)
+    session.add(activity)
+    if checked:
+        activity.last_checked_on = today
+    activity.updated_at = utcnow()
+    session.flush()
+    reindex(session, [activity], schedule.local_now())
+    audit.add(session, by.id, "edit", "activity", activity.id)
+    session.commit()
+    return activity
+
+
+def _fill(activity: Activity, data: dict, session) -> None:
     activity.venue = session.get(Venue, data["venue_id"]) if data["venue_id"] else None
     activity.organiser = session.get(Organiser, data["organiser_id"])
     activity.categories, activity.audiences = frozenset(data["categories"]), frozenset(data["audiences"] or [])
@@ -83,14 +96,6 @@ def apply(activity: Activity | None, data: dict, checked: bool, by: StaffUser) -
     activity.weekly = [WeeklySlot(weekday=d, starts=s, ends=e) for d, s, e in read_weekly(data["weekly"])]
     activity.dates = [OneOffDate(starts=s, ends=e) for s, e in read_dates(data["dates"])]
     activity.cancellations = [Cancellation(day=d) for d in sorted(set(read_days(data["cancelled"])))]
-    if checked:
-        activity.last_checked_on = today
-    activity.updated_at = utcnow()
-    session.flush()
-    reindex(session, [activity], schedule.local_now())
-    audit.add(session, by.id, "edit", "activity", activity.id)
-    session.commit()
-    return activity
 
 
 def propose(activity: Activity | None, data: dict, by: StaffUser) -> ListingChange:

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import crypto
-from portal.staff import audit, queue
+from portal.staff import audit, display, queue
 from portal.staff.auth import current_staff, requires
 from portal.staff.forms import ActionForm, NoteForm, OutcomeForm
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES
 
 bp = Blueprint("staff_queue", __name__, url_prefix="/<lang>/staff")
+display.register(bp)
 OUTCOMES = {"callback": CALLBACK_OUTCOMES, "concern": CONCERN_OUTCOMES}
 TAKEN = _l("Someone else has just taken or changed this item. The page now shows its current state.")
 
