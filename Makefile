@@ -18,6 +18,7 @@ test: prepare
 prepare: install compile
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) catalogue refresh --stale
 
 install: $(VENV)/.installed
 

@@ -78,9 +78,24 @@ def demo_history():
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) + " generated.")
 
 
+catalogue = AppGroup("catalogue", help="The activity catalogue.")
+
+
+@catalogue.command("refresh")
+@click.option("--stale", is_flag=True, help="Only activities whose next time has passed.")
+def catalogue_refresh(stale: bool):
+    """Recompute the search index (run nightly from cron; pages also keep it current as they go)."""
+    from portal.catalogue.indexing import refresh
+    from portal.catalogue.schedule import local_now
+
+    count = refresh(db.session(), local_now(current_app.config["PORTAL_TIMEZONE"]), stale_only=stale)
+    click.echo(f"{count} activities reindexed.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(database)
     app.cli.add_command(demo)
+    app.cli.add_command(catalogue)
     from portal.staff.cli import staff_cli
 
     app.cli.add_command(staff_cli)

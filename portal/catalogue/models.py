@@ -175,8 +175,8 @@ class PostalArea(Base):
 
 
 class ActivityIndex(Base):
-    """What the catalogue filters and sorts on, one row per activity, derived from the tables above
-    by `portal.catalogue.indexing` so that a filtered page is one query on one table."""
+    """What the catalogue filters and sorts on, one narrow row per activity, derived from the tables
+    above by `portal.catalogue.indexing`, so that counting a filtered list reads little."""
 
     __tablename__ = "activity_index"
     __table_args__ = (Index("ix_activity_index_next_start", "next_start"),)
@@ -192,12 +192,22 @@ class ActivityIndex(Base):
     drop_in: Mapped[bool]
     online: Mapped[bool]
     district: Mapped[str | None] = mapped_column(String(20))
+    venue_id: Mapped[int | None]
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     # The next occurrence that is not cancelled; None when there is none in the coming year.
     next_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # False once every date has passed; an activity with no set times ("ask the organiser") stays listed.
     listed: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+
+
+class ActivityWords(Base):
+    """Names (for sorting) and folded words (for search) in each language, apart from the narrow
+    index because only searches and sorting by name read them."""
+
+    __tablename__ = "activity_words"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
     name_fi: Mapped[str] = mapped_column(String(200))
     name_sv: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))

@@ -48,7 +48,23 @@ def upcoming(activity, now: dt.datetime, count: int = 5) -> list[Occurrence]:
 
 
 def next_occurrence(activity, now: dt.datetime) -> Occurrence | None:
-    return next((o for o in upcoming(activity, now, count=400) if not o.cancelled), None)
+    """The first occurrence that has not ended and is not cancelled, within a year. Steps each weekly
+    slot forward from today instead of listing the year: this runs for every card on every page."""
+    cancelled = {c.day for c in activity.cancellations}
+    best = None
+    for slot in activity.weekly:
+        day = now.date() + dt.timedelta(days=(slot.weekday - now.weekday()) % 7)
+        while day <= (now + HORIZON).date():
+            candidate = Occurrence(dt.datetime.combine(day, slot.starts), dt.datetime.combine(day, slot.ends))
+            if candidate.ends > now and day not in cancelled:
+                best = candidate if best is None or candidate < best else best
+                break
+            day += dt.timedelta(days=7)
+    for date in activity.dates:
+        if now < date.ends and date.starts <= now + HORIZON and date.starts.date() not in cancelled:
+            candidate = Occurrence(date.starts, date.ends)
+            best = candidate if best is None or candidate < best else best
+    return best
 
 
 def part_of_day(time: dt.time) -> str:

@@ -1,21 +1,24 @@
 """The catalogue query: filters in, one page of activities out. The list page, the API and the
-calendar feed all call `activities_matching`, so they always agree."""
+calendar feed all call `activities_matching`, so they always agree.
+
+Filters are tests on the narrow `activity_index` table (bit sets, numbers, a district); only a word
+search or sorting by name reads the wider `activity_words` table."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, ColumnElement, and_, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from portal.catalogue import vocab
 from portal.catalogue.filters import Filters
-from portal.catalogue.models import (Activity, ActivityIndex, AudienceFlags, CategoryFlags, FactFlags,
+from portal.catalogue.models import (Activity, ActivityIndex, ActivityWords, AudienceFlags, CategoryFlags, FactFlags,
                                      LanguageFlags, WhenFlags)
 from portal.catalogue.places import Places, distance_km
 from portal.catalogue.text import words
 
-Index = ActivityIndex
+Index, Words = ActivityIndex, ActivityWords
 
 
 @dataclass
@@ -45,7 +48,7 @@ def _any_of(column, flags, codes) -> ColumnElement:
     return _bits(column).op("&")(flags.mask(codes)) != 0
 
 
-def _conditions(f: Filters, lang: str, places: Places) -> list[ColumnElement]:
+def _conditions(f: Filters) -> list[ColumnElement]:
     where: list[ColumnElement] = [Index.listed.is_(True)]
     if f.categories:
         where.append(_any_of(Index.categories, CategoryFlags, f.categories))
@@ -67,57 +70,76 @@ def _conditions(f: Filters, lang: str, places: Places) -> list[ColumnElement]:
         where.append(Index.drop_in.is_(True))
     if f.online:
         where.append(Index.online.is_(True))
-    own_words, finnish_words = getattr(Index, f"words_{lang}"), Index.words_fi
-    for word in words(f.q):
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append(or_(own_words.like(pattern, escape="\\"), finnish_words.like(pattern, escape="\\")))
     return where
 
 
-def _needs_met(required: set[str]) -> ColumnElement:
-    mask = FactFlags.mask(required)
-    return _bits(Index.facts_yes).op("&")(mask) == mask
+def _word_conditions(f: Filters, lang: str) -> list[ColumnElement]:
+    """Each word must appear in the page's language or in Finnish (once, on Finnish pages)."""
+    columns = {getattr(Words, f"words_{lang}"), Words.words_fi}
+    conditions = []
+    for word in words(f.q):
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(*(column.like(pattern, escape="\\") for column in columns)))
+    return conditions
 
 
-def _needs_unchecked(required: set[str]) -> ColumnElement:
-    """No required fact is known to be missing, but some have not been checked."""
+def _needs(required: set[str]) -> tuple[ColumnElement, ColumnElement]:
+    """(all required facts are yes, none is no but some are not checked)."""
     mask = FactFlags.mask(required)
-    return and_(_bits(Index.facts_no).op("&")(mask) == 0, _bits(Index.facts_yes).op("&")(mask) != mask)
+    met = _bits(Index.facts_yes).op("&")(mask) == mask
+    unchecked = and_(_bits(Index.facts_no).op("&")(mask) == 0, _bits(Index.facts_yes).op("&")(mask) != mask)
+    return met, unchecked
+
+
+def _with_words(query: Select, needed: bool) -> Select:
+    return query.join(Words, Words.activity_id == Index.activity_id) if needed else query
 
 
 def activities_matching(db: Session, f: Filters, lang: str, places: Places, page_size: int) -> Results:
-    where = _conditions(f, lang, places)
+    where = _conditions(f) + _word_conditions(f, lang)
+    join_words = bool(f.q) or f.sort == "name"
     unchecked_total = 0
     if f.needs:
-        required = f.required_facts
-        met, unchecked = _needs_met(required), _needs_unchecked(required)
-        shown, other = (unchecked, met) if f.show_unchecked else (met, unchecked)
-        unchecked_total = db.scalar(select(func.count()).select_from(Index).where(*where, unchecked))
-        where.append(shown)
-    total = db.scalar(select(func.count()).select_from(Index).where(*where))
+        met, unchecked = _needs(f.required_facts)
+        unchecked_total = db.scalar(_with_words(select(func.count()).select_from(Index), bool(f.q)).where(*where, unchecked))
+        where.append(unchecked if f.show_unchecked else met)
 
     origin = places.area(f.near) if f.near else None
-    order = {"soonest": [Index.next_start.is_(None), Index.next_start], "name": [getattr(Index, f"name_{lang}")], "nearest": []}[f.sort]
     if origin and f.sort == "nearest":
-        # Plain arithmetic (SQLite has no pow or cos): the squared flat distance orders as the real one.
-        north = Index.lat - origin.lat
-        east = (Index.lon - origin.lon) * math.cos(math.radians(origin.lat))
-        order = [Index.lat.is_(None), north * north + east * east]
-    query = select(Index.activity_id).where(*where).order_by(*order, Index.activity_id)
-    page = min(f.page, max(1, math.ceil(total / page_size)))
-    query = query.offset((page - 1) * page_size).limit(page_size)
-    ids = list(db.scalars(query))
+        ids, total, page = _nearest_page(db, f, where, origin, page_size)
+    else:
+        total = db.scalar(_with_words(select(func.count()).select_from(Index), bool(f.q)).where(*where))
+        page = min(f.page, max(1, math.ceil(total / page_size)))
+        order = [Index.next_start.is_(None), Index.next_start] if f.sort != "name" else [getattr(Words, f"name_{lang}")]
+        ids = list(db.scalars(_with_words(select(Index.activity_id), join_words).where(*where)
+                              .order_by(*order, Index.activity_id).offset((page - 1) * page_size).limit(page_size)))
     loaded = {a.id: a for a in db.scalars(select(Activity).where(Activity.id.in_(ids)))}
     items = []
     for activity_id in ids:
-        activity = loaded[activity_id]
-        venue = activity.venue
+        venue = loaded[activity_id].venue
         km = (distance_km(origin.lat, origin.lon, venue.lat, venue.lon)
               if origin and venue and venue.lat is not None else None)
-        items.append(Found(activity, km))
+        items.append(Found(loaded[activity_id], km))
     return Results(items, total, unchecked_total, page, page_size)
 
 
-def activity_by_id(db: Session, activity_id: int) -> Activity | None:
-    return db.get(Activity, activity_id)
-
+def _nearest_page(db: Session, f: Filters, where, origin, page_size: int) -> tuple[list[int], int, int]:
+    """Nearest first without sorting every row by a computed distance: activities share venues, so
+    count the matches per venue, order the few venues by distance here, and read only the venues
+    that fill the page. Within a venue, the soonest first; activities without a venue come last."""
+    per_venue = db.execute(_with_words(select(Index.venue_id, Index.lat, Index.lon, func.count()), bool(f.q))
+                           .where(*where).group_by(Index.venue_id, Index.lat, Index.lon)).all()
+    per_venue.sort(key=lambda v: (v.lat is None, distance_km(origin.lat, origin.lon, v.lat, v.lon) if v.lat is not None else 0,
+                                  v.venue_id or 0))
+    total = sum(v[3] for v in per_venue)
+    page = min(f.page, max(1, math.ceil(total / page_size)))
+    start, ids, seen = (page - 1) * page_size, [], 0
+    for venue_id, _lat, _lon, count in per_venue:
+        if seen + count > start and len(ids) < page_size:
+            skip = max(0, start - seen)
+            same_venue = Index.venue_id == venue_id if venue_id is not None else Index.venue_id.is_(None)
+            ids += db.scalars(_with_words(select(Index.activity_id), bool(f.q)).where(*where, same_venue)
+                              .order_by(Index.next_start.is_(None), Index.next_start, Index.activity_id)
+                              .offset(skip).limit(page_size - len(ids)))
+        seen += count
+    return ids, total, page

@@ -73,4 +73,5 @@ def _activity(rng: random.Random, n: int, venues: list[Venue], organisers: list[
     hour = rng.choice((9, 10, 11, 13, 14, 17, 18))
     activity.weekly = [WeeklySlot(weekday=day, starts=dt.time(hour), ends=dt.time(hour + 1))
                        for day in rng.sample(range(7), k=rng.choice((1, 1, 2)))]
+    activity.dates, activity.cancellations = [], []  # set, so indexing does not load them one by one
     return activity
