@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_skeleton, get_day_names
@@ -18,8 +19,14 @@ from portal.i18n import current_language
 FORMAT_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 
-def _locale() -> str:
-    return FORMAT_LOCALES[current_language()]
+@lru_cache(maxsize=None)
+def _babel_locale(language: str) -> Locale:
+    # Parsed once: Babel would otherwise parse the identifier again on every call, on every card.
+    return Locale.parse(FORMAT_LOCALES.get(language, language))
+
+
+def _locale() -> Locale:
+    return _babel_locale(current_language())
 
 
 def clock(time: dt.time) -> str:
@@ -94,7 +101,7 @@ def opening_hours(spans) -> str:
 
 def language_name(code: str) -> str:
     """As written in running text: "suomi, ruotsi" in Finnish, "Finnish, Swedish" in English (CLDR)."""
-    return Locale.parse(current_language()).languages.get(code, code)
+    return _locale().languages.get(code, code)
 
 
 def distance(km: float) -> str:

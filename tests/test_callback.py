@@ -3,6 +3,7 @@ status page, one record however often a form arrives, and what happens with bad 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 import pytest
@@ -680,3 +681,16 @@ def test_no_personal_data_in_the_logs_when_the_database_fails(app, visitor, capl
     # views.ask logs it with logger.exception, so the name and phone land in the log (hide_parameters is off).
     for personal in (name, "+358409753124"):
         assert personal not in logged
+
+
+def test_pasted_no_break_spaces_keep_the_words_apart(app, visitor):
+    """Text pasted from a web page or a letter often has no-break spaces (U+00A0, U+202F) between words."""
+    # BUG: forms._printable (the control-character filter on every PortalForm field) keeps only characters for
+    # which str.isprintable() is true, and that is false for every space but the ASCII one: "Anna Virtanen"
+    # typed with a no-break space is stored as "AnnaVirtanen" (and a message's words run together).
+    tag = unique("Nbsp")
+    response = send_callback(visitor, "en", name=f"Anna\u00a0Virtanen {tag}", message="Call\u00a0after\u202flunch")
+    assert response.status_code == 303
+    [saved] = objects(app, select(CallbackRequest).where(CallbackRequest.name.endswith(tag)))
+    assert re.fullmatch(r"Anna\sVirtanen " + re.escape(tag), saved.name), saved.name
+    assert re.fullmatch(r"Call\safter\slunch", saved.message), saved.message

@@ -313,7 +313,7 @@ def test_purge_removes_personal_data_and_keeps_the_counts(history_app):
         assert session.get(CallbackRequest, purged_id).personal_data_removed_at is not None
 
 
-# BUG: `purge` (portal/retention.py) clears the personal columns of callback requests and concern notices
+# Was a bug, fixed in f905ee0: `purge` (portal/retention.py) clears the personal columns of callback requests and concern notices
 # but never touches ItemNote, so advisers' notes on purged items (free text about the person, e.g.
 # health or family details) are kept for ever, although ItemNote.text is documented "None once retention
 # removed it" and item.html shows "Deleted under the retention rules." for such notes.
