@@ -99,6 +99,11 @@ def opening_hours(spans) -> str:
     return ", ".join(parts)
 
 
+def decimal(number: float) -> str:
+    """10.5 as "10,5" in Finnish and Swedish."""
+    return format_decimal(number, format="#,##0.#", locale=_locale())
+
+
 def language_name(code: str) -> str:
     """As written in running text: "suomi, ruotsi" in Finnish, "Finnish, Swedish" in English (CLDR)."""
     return _locale().languages.get(code, code)
@@ -140,5 +145,5 @@ def service_in_page_language(service: dict) -> dict:
 
 def init_app(app: Flask) -> None:
     for function in (clock, time_range, day_name, date_only, at_time, rhythm, euros, price, discounts,
-                     language_name, distance, phone_href, local, opening_hours):
+                     language_name, distance, phone_href, local, opening_hours, decimal):
         app.add_template_filter(function)

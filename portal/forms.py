@@ -16,7 +16,7 @@ from wtforms.validators import Length, ValidationError
 def _printable(value):
     """Control characters (a NUL from a broken client, say) are never part of what a person meant."""
     if isinstance(value, str):
-        return "".join(ch for ch in value if ch.isprintable() or ch in "\n\t")
+        return "".join(ch if ch.isprintable() or ch in "\n\t" else " " if ch.isspace() else "" for ch in value)
     return value
 
 

@@ -9,7 +9,8 @@ from flask import Flask, current_app
 from sqlalchemy import select, update
 
 from portal import db
-from portal.callback.models import CallbackRequest, utcnow
+from portal.callback.models import CallbackRequest
+from portal.db import utcnow
 from portal.concern import drafts
 from portal.concern.models import ConcernNotice
 from portal.staff.models import ItemNote

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from portal import crypto
 from portal import db as portal_db
-from portal.callback.models import CallbackRequest, utcnow
+from portal.callback.models import CallbackRequest
+from portal.db import utcnow
 from portal.concern.models import ConcernNotice
 from portal.limits import limiter
 from portal.references import new_reference

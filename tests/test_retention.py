@@ -11,7 +11,8 @@ from sqlalchemy import select, text, update
 
 from portal import create_app
 from portal import db as portal_db
-from portal.callback.models import CallbackRequest, utcnow
+from portal.callback.models import CallbackRequest
+from portal.db import utcnow
 from portal.concern.models import ConcernDraft, ConcernNotice
 
 from form_support import (decrypt, objects, resident, rows, send_callback, send_concern, sent_reference,

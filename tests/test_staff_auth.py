@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import crypto
-from portal.callback.models import utcnow
+from portal.db import utcnow
 from portal.staff.models import StaffUser
 
 from form_support import objects

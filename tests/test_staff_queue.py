@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from portal import crypto
 from portal import db as portal_db
-from portal.callback.models import CallbackRequest, utcnow
+from portal.callback.models import CallbackRequest
+from portal.db import utcnow
 from portal.concern.models import ConcernNotice
 from portal.staff import queue
 from portal.staff.models import AuditEntry, ItemNote, StaffUser

@@ -10,7 +10,7 @@ from flask import current_app, session
 from sqlalchemy import delete, select
 
 from portal import crypto, db
-from portal.callback.models import utcnow
+from portal.db import utcnow
 from portal.concern.models import ConcernDraft
 
 SESSION_KEY = "concern_draft"

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, JSON, DateTime, String, Text
+from sqlalchemy import JSON, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.callback.models import utcnow
-from portal.db import Base
+from portal.db import Base, utcnow
+from portal.handling import HandledItem
 
 STATES = ("received", "triage", "assessment", "closed")
 
@@ -29,15 +29,9 @@ class ConcernDraft(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
-class ConcernNotice(Base):
+class ConcernNotice(HandledItem, Base):
     __tablename__ = "concern_notice"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(9), unique=True)
-    # The draft's token hash: the same draft sent twice finds this notice instead of making another.
-    submission: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    ui_language: Mapped[str] = mapped_column(String(2))
     urgency: Mapped[str] = mapped_column(String(10), default="no", server_default="no")  # the gate's answer: danger, health or no
     notifier_role: Mapped[str] = mapped_column(String(20))
     anonymous: Mapped[bool]
@@ -48,10 +42,3 @@ class ConcernNotice(Base):
     district: Mapped[str | None] = mapped_column(String(20))
     personal: Mapped[str | None] = mapped_column(Text)  # encrypted JSON; None once retention removed it
     status: Mapped[str] = mapped_column(String(20), default="received", index=True)
-    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    # The first time staff reached out (a call attempt, or contact): "time to first contact".
-    first_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    outcome: Mapped[str | None] = mapped_column(String(40))
-    personal_data_removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

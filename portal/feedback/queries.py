@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from portal import db
-from portal.callback.models import utcnow
+from portal.db import utcnow
 from portal.feedback.models import ListingReport
 from portal.staff import audit
 

@@ -10,7 +10,7 @@ import pyotp
 from flask import abort, g, redirect, request, session, url_for
 
 from portal import crypto, db
-from portal.callback.models import utcnow
+from portal.db import utcnow
 from portal.staff.accounts import by_email
 from portal.staff.models import StaffUser
 from portal.staff.passwords import password_matches

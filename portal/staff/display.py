@@ -8,7 +8,7 @@ from babel.dates import format_skeleton
 from flask import Blueprint, current_app
 
 from portal.callback.forms import TIME_WINDOWS, TOPICS
-from portal.concern.forms import ROLES, WORRIES, YES_NO_UNKNOWN
+from portal.concern.forms import WORRIES
 from portal.formatting import FORMAT_LOCALES, clock
 from portal.i18n import current_language
 from portal.staff import vocab
@@ -32,6 +32,6 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(lambda code: str(worries.get(code, code)), "concern_worry")
     bp.add_app_template_global(dict(TIME_WINDOWS), "callback_windows")
     bp.add_app_template_global(dict(TOPICS), "callback_topics")
-    bp.add_app_template_global(dict(ROLES), "concern_roles")
-    bp.add_app_template_global(dict(YES_NO_UNKNOWN), "yes_no_unknown")
+    bp.add_app_template_global(vocab.NOTIFIER_ROLES, "concern_roles")
+    bp.add_app_template_global(vocab.ANSWER_LABELS, "yes_no_unknown")
     bp.add_app_template_filter(lambda role: str(ROLE_LABELS.get(role, role)), "role_label")

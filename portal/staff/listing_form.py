@@ -11,11 +11,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DecimalField, Form, FormField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.catalogue import vocab
 
-WEEKLY_LINE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})$")
+# A weekday as editors write it in any of the three languages.
+DAY_WORDS = {**{d: d for d in vocab.WEEKDAYS},
+             **dict(zip(("ma", "ti", "ke", "to", "pe", "la", "su"), vocab.WEEKDAYS)),
+             **dict(zip(("mån", "tis", "ons", "tor", "fre", "lör", "sön"), vocab.WEEKDAYS))}
+WEEKLY_LINE = re.compile(r"^(\w+)\s+(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})$")
 DATE_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})$")
 STATE_CHOICES = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not checked"))]
 
@@ -35,14 +39,14 @@ def _lines(text: str | None, read):
     for line in filter(None, (line.strip() for line in (text or "").splitlines())):
         try:
             values.append(read(line))
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, KeyError):
             raise ValueError(line) from None
     return values
 
 
 def _weekly_line(line: str) -> tuple[int, dt.time, dt.time]:
     day, starts, ends = WEEKLY_LINE.match(line.lower()).groups()
-    return vocab.WEEKDAYS.index(day), _time(starts), _time(ends)
+    return vocab.WEEKDAYS.index(DAY_WORDS.get(day) or DAY_WORDS[day[:3]]), _time(starts), _time(ends)
 
 
 def _date_line(line: str) -> tuple[dt.datetime, dt.datetime]:

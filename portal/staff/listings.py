@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal import db
-from portal.callback.models import utcnow
+from portal.db import utcnow
 from portal.catalogue import schedule, vocab
 from portal.catalogue.indexing import reindex
 from portal.catalogue.models import Activity, ActivityText, Cancellation, OneOffDate, Organiser, Venue, WeeklySlot

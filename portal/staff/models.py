@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.callback.models import utcnow
+from portal.db import utcnow
 from portal.db import Base
 
 ROLES = ("adviser", "editor", "organiser", "admin")

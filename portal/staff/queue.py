@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from portal import crypto, db
-from portal.callback.models import CallbackRequest, utcnow
+from portal.callback.models import CallbackRequest
+from portal.db import utcnow
 from portal.concern.models import ConcernNotice
 from portal.staff import audit
 from portal.staff.models import ItemNote, StaffUser

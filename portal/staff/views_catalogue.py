@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.catalogue import schedule
+from portal.catalogue.display import language_options
 from portal.catalogue.models import Activity
 from portal.feedback import queries as reports
 from portal.staff import listings
@@ -50,6 +51,7 @@ def edit(activity_id: int | None):
         abort(404)
     form = ActivityForm(data=listings.form_data(activity) if activity and request.method == "GET" else None)
     form.venue_id.choices, form.organiser_id.choices = listings.choices()
+    form.languages.choices = language_options()
     if not staff.has("editor"):
         form.organiser_id.choices = [c for c in form.organiser_id.choices if c[0] == staff.organiser_id]
     if form.validate_on_submit() and "preview" not in request.form:

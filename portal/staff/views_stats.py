@@ -7,11 +7,10 @@ import io
 
 from flask import Blueprint, Response, render_template, request
 
-from portal.callback.models import utcnow
-from portal.concern.forms import ROLES
+from portal.db import utcnow
 from portal.staff import stats
 from portal.staff.auth import requires
-from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES
+from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES, NOTIFIER_ROLES
 
 bp = Blueprint("staff_stats", __name__, url_prefix="/<lang>/staff")
 
@@ -36,7 +35,7 @@ def statistics():
     start, end, understood = _period()
     return render_template("staff/statistics.html", r=stats.report(start, end), understood=understood,
                            callback_outcomes=CALLBACK_OUTCOMES, concern_outcomes=CONCERN_OUTCOMES,
-                           roles=dict(ROLES), share=stats.share)
+                           roles=NOTIFIER_ROLES, share=stats.share)
 
 
 @bp.get("/statistics.csv")

@@ -32,5 +32,19 @@ STATE_LABELS = {
     "closed_no_answer": _l("Closed: no answer twice"), "reached": _l("Reached"), "closed": _l("Closed"),
     "received": _l("Received"), "triage": _l("Triage"), "assessment": _l("Being assessed"),
 }
+# Residents answer in the first person ("I don't know", "I am writing about myself"); staff read third person.
+ANSWER_LABELS = {"yes": _l("Yes"), "no": _l("No"), "unknown": _l("Not known")}
+NOTIFIER_ROLES = {
+    "relative": _l("Relative"), "neighbour": _l("Neighbour"), "friend": _l("Friend or acquaintance"),
+    "professional": _l("Professional"), "organisation": _l("Organisation, parish or company"),
+    "self": _l("The older person themself"),
+}
+AUDIT_ACTIONS = {
+    "view": _l("Viewed"), "claim": _l("Claimed"), "no_answer": _l("No answer"), "reached": _l("Reached"),
+    "assess": _l("Assessment started"), "close": _l("Closed"), "note": _l("Note added"), "edit": _l("Listing edited"),
+    "propose": _l("Change proposed"), "approved": _l("Change approved"), "rejected": _l("Change rejected"),
+    "create": _l("Account created"), "deactivate": _l("Account taken out of use"), "activate": _l("Account taken into use"),
+    "reset-code": _l("Authenticator app reset"), "resolve": _l("Report resolved"),
+}
 KIND_LABELS = {"callback": _l("Callback request"), "concern": _l("Concern notice")}
 URGENCY_LABELS = {"danger": _l("Notifier said someone was in danger"), "health": _l("Notifier was worried about health today")}

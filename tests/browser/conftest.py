@@ -154,3 +154,76 @@ def page_in(contexts):
     yield make
     for page in pages:
         page.close()
+
+
+# --- for the form, staff and helper tests ----------------------------------------------------------
+
+@pytest.fixture
+def fresh_limits(portal_server):
+    """The per-address rate limits emptied: every browser test comes from 127.0.0.1, and one test may
+    send more forms than a minute's allowance of a single visitor."""
+    from portal.limits import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def axe_mirror(browser):
+    """A page that runs axe on what a JavaScript-off page shows: a context with JavaScript switched
+    off cannot run axe, so its HTML is served again, at the same address (so its CSS and images load),
+    to a context whose own scripts are refused but which can still run axe."""
+    context = open_context(browser, bypass_csp=True, block_scripts=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def assert_no_axe(axe_mirror):
+    """assert_no_axe(page, what): zero axe-core violations on the page as it is now, JavaScript on or off."""
+    from browser_support import describe_violations, run_axe
+
+    def check(page, what: str = "") -> None:
+        js = page.evaluate("1") == 1 if _javascript_on(page) else False
+        target = page
+        if not js:
+            html, url = page.content(), page.url
+            matcher = lambda u, url=url: u == url  # noqa: E731
+            axe_mirror.route(matcher, lambda route: route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=html))
+            try:
+                axe_mirror.goto(url)
+            finally:
+                axe_mirror.unroute(matcher)
+            target = axe_mirror
+        violations = run_axe(target)
+        assert not violations, (f"axe-core found {len(violations)} violation(s) on {what or page.url} "
+                                f"({page.url}, JavaScript {'on' if js else 'off'}):\n"
+                                + describe_violations(violations))
+
+    return check
+
+
+def _javascript_on(page) -> bool:
+    try:
+        return page.evaluate("true") is True
+    except Exception:  # noqa: BLE001 - Playwright refuses evaluate when JavaScript is disabled
+        return False
+
+
+@pytest.fixture(scope="session")
+def in_app(portal_server):
+    """in_app(function): the function's result, run inside the browser server's app context."""
+    from portal import db as portal_db
+
+    def run(function):
+        with portal_server.app.app_context():
+            session = portal_db.session()
+            try:
+                return function(session)
+            finally:
+                session.close()
+
+    return run

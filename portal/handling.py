@@ -1,0 +1,28 @@
+"""What every request that advisers handle has, whether a callback request or a concern notice."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import utcnow
+
+
+class HandledItem:
+    """Mixed into the models: reference, the form it came from, who holds it, when it was first acted
+    on, how it ended, and when retention removed its personal data (the row stays for statistics)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(9), unique=True)
+    # The one-time token of the form that made it: a resubmitted form finds this record.
+    submission: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    ui_language: Mapped[str] = mapped_column(String(2))
+    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The first time staff reached out (a call attempt, or contact): "time to first contact".
+    first_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    personal_data_removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
