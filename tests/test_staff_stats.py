@@ -144,7 +144,7 @@ def test_the_page_shows_the_same_figures(stats_adviser):
     languages = table_rows(page, "Callback requests and concern notices by language")
     assert sorted(languages.values()) == sorted([["1", "1"], ["4", "3"], ["1", "1"]])
     roles = table_rows(page, "Concern notices by the notifier's role")
-    assert roles["A relative"] == ["2"] and roles["A neighbour"] == ["1"] and roles["I am writing about myself"] == ["0"]
+    assert roles["Relative"] == ["2"] and roles["Neighbour"] == ["1"] and roles["The older person themself"] == ["0"]
     outcomes = table_rows(page, "How callback requests were resolved")
     assert len(outcomes) == 9
     assert outcomes["Advice to a person who is already a client"] == ["2", "40 %"]
