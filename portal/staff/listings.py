@@ -132,3 +132,36 @@ def choices() -> tuple[list, list]:
         (v.id, f"{local(v.name).text}, {local(v.street).text}") for v in db.session().scalars(select(Venue).order_by(Venue.key))]
     organisers = [(o.id, local(o.name).text) for o in db.session().scalars(select(Organiser).order_by(Organiser.key))]
     return venues, organisers
+
+
+VENUE_TEXTS = ("name", "street", "neighbourhood", "transit")
+
+
+def venue_form_data(venue: Venue) -> dict:
+    data = {f"{key}_{lang}": getattr(venue, key).get(lang, "") for key in VENUE_TEXTS for lang in vocab.UI_LANGUAGES}
+    data.update(postal_code=venue.postal_code, district=venue.district, lat=venue.lat, lon=venue.lon, phone=venue.phone)
+    data.update({f"access_{code}": state for code, state in venue.accessibility.items()})
+    return data
+
+
+def save_venue(venue: Venue | None, form, by: StaffUser) -> Venue:
+    """Write the form into the venue (a new one when None) and reindex its activities, whose facts include it."""
+    session = db.session()
+    if venue is None:
+        venue = Venue(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}")
+        session.add(venue)
+    for key in VENUE_TEXTS:
+        setattr(venue, key, {lang: form[f"{key}_{lang}"].data.strip() for lang in vocab.UI_LANGUAGES
+                             if (form[f"{key}_{lang}"].data or "").strip()})
+    venue.postal_code, venue.district, venue.phone = form.postal_code.data, form.district.data, form.phone.data or None
+    venue.lat = float(form.lat.data) if form.lat.data is not None else None
+    venue.lon = float(form.lon.data) if form.lon.data is not None else None
+    venue.accessibility = {f.code: form[f"access_{f.code}"].data for f in vocab.FACTS
+                           if f.about == "venue" and form[f"access_{f.code}"].data in ("yes", "no")}
+    if form.checked.data:
+        venue.accessibility_checked_on = schedule.local_now().date()
+    session.flush()
+    reindex(session, list(session.scalars(select(Activity).where(Activity.venue_id == venue.id))), schedule.local_now())
+    audit.add(session, by.id, "edit", "venue", venue.id)
+    session.commit()
+    return venue

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from portal import db
 from portal.catalogue import schedule
 from portal.catalogue.display import language_options
-from portal.catalogue.models import Activity
+from portal.catalogue.models import Activity, Venue
 from portal.feedback import queries as reports
 from portal.staff import listings
 from portal.staff.auth import current_staff, requires
 from portal.staff.forms import ActionForm
 from portal.staff.listing_form import ActivityForm
 from portal.staff.models import ListingChange
+from portal.staff.venue_form import TEXTS as VENUE_TEXT_LABELS
+from portal.staff.venue_form import VenueForm
 
 bp = Blueprint("staff_catalogue", __name__, url_prefix="/<lang>/staff/listings")
 
@@ -76,3 +79,24 @@ def decide(change_id: int, decision: str):
     listings.decide(change, decision == "approve", current_staff())
     flash(str(_l("Change approved and shown.") if decision == "approve" else _l("Change rejected.")))
     return redirect(url_for("staff_catalogue.listings_page"), code=303)
+
+
+@bp.get("/places")
+@requires("editor")
+def venues_page():
+    return render_template("staff/venues.html", venues=db.session().scalars(select(Venue).order_by(Venue.key)).all())
+
+
+@bp.route("/places/new", methods=["GET", "POST"], defaults={"venue_id": None})
+@bp.route("/places/<int:venue_id>", methods=["GET", "POST"])
+@requires("editor")
+def edit_venue(venue_id: int | None):
+    venue = db.session().get(Venue, venue_id) if venue_id else None
+    if venue_id and venue is None:
+        abort(404)
+    form = VenueForm(data=listings.venue_form_data(venue) if venue and request.method == "GET" else None)
+    if form.validate_on_submit():
+        venue = listings.save_venue(venue, form, current_staff())
+        flash(str(_l("Saved. The place and its activities are updated.")))
+        return redirect(url_for("staff_catalogue.edit_venue", venue_id=venue.id), code=303)
+    return render_template("staff/venue_edit.html", form=form, venue=venue, venue_texts=VENUE_TEXT_LABELS)
