@@ -12,8 +12,10 @@ LANGS := fi sv en
 run: prepare
 	PORTAL_INSECURE_COOKIES=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Always on SQLite (with the browser tests); again on PostgreSQL when PORTAL_TEST_DATABASE_URL is set.
 test: prepare
-	$(BIN)/pytest
+	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
+	if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then $(BIN)/pytest --ignore=tests/browser; fi
 
 prepare: install compile
 	$(FLASK) db upgrade

@@ -5,11 +5,20 @@ from pathlib import Path
 
 from flask import Flask
 from htmx_flask import Htmx
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseId(IntegerConverter):
+    """Every <int:...> in a route is a database id: 1 to 2**31 - 1. A larger number is a 404, not a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
                 static_folder=None)
+    app.url_map.converters["int"] = DatabaseId
     from portal.config import load_config
 
     app.config.update(load_config(Path(app.instance_path)))

@@ -9,7 +9,8 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, request, se
 from flask_babel import lazy_gettext as _l
 
 from portal.concern import drafts
-from portal.preferences.views import CONTRASTS, TEXT_SIZES, safe_return_path
+from portal.preferences.views import safe_return_path
+from portal.security import csrf
 from portal.staff.forms import ActionForm
 
 bp = Blueprint("public_computer", __name__, url_prefix="/<lang>")
@@ -56,6 +57,7 @@ def switch():
 
 
 @bp.post("/clear")
+@csrf.exempt  # clearing cannot be abused, and must work even from a page left open for hours
 def clear():
     """Clear everything I did. Works without a valid form token too: clearing can never be abused."""
     keep_mode = session.get(MODE_KEY)
@@ -72,4 +74,3 @@ def init_app(app: Flask) -> None:
     app.after_request(_drop_display_cookies)
     app.register_blueprint(bp)
     app.jinja_env.globals["public_computer_on"] = lambda: bool(session.get(MODE_KEY))
-    assert set(DISPLAY_COOKIES) and TEXT_SIZES and CONTRASTS  # the cookies the preferences module sets

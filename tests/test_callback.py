@@ -486,7 +486,7 @@ def test_csrf_failure_keeps_what_was_typed(app, lang, case):
     assert hidden["submission"] == data["submission"]
     if case != "no referrer":
         # The page says "press the button again": sending the re-rendered form as it is must work.
-        # BUG: errors.py re-renders through ask_again(), which builds CallbackForm(meta={"csrf": False}), so the
+        # Regression (was a bug, now fixed): errors.py re-renders through ask_again(), which builds CallbackForm(meta={"csrf": False}), so the
         # page has no csrf_token field at all: pressing the button again fails the same way, for ever.
         resend = client.post(f"/{lang}/callback", data={**data, **hidden, "csrf_token": hidden.get("csrf_token", "")})
         assert resend.status_code == 303
@@ -677,7 +677,7 @@ def test_no_personal_data_in_the_logs_when_the_database_fails(app, visitor, capl
     assert_nothing_stored(app, name)
     logged = _all_logged(caplog)
     assert "Saving a callback request failed" in logged
-    # BUG: SQLAlchemy puts the statement's parameters into the error's text ("[parameters: (...)]"), and
+    # Regression (was a bug, now fixed): SQLAlchemy puts the statement's parameters into the error's text ("[parameters: (...)]"), and
     # views.ask logs it with logger.exception, so the name and phone land in the log (hide_parameters is off).
     for personal in (name, "+358409753124"):
         assert personal not in logged
@@ -685,7 +685,7 @@ def test_no_personal_data_in_the_logs_when_the_database_fails(app, visitor, capl
 
 def test_pasted_no_break_spaces_keep_the_words_apart(app, visitor):
     """Text pasted from a web page or a letter often has no-break spaces (U+00A0, U+202F) between words."""
-    # BUG: forms._printable (the control-character filter on every PortalForm field) keeps only characters for
+    # Regression (was a bug, now fixed): forms._printable (the control-character filter on every PortalForm field) keeps only characters for
     # which str.isprintable() is true, and that is false for every space but the ASCII one: "Anna Virtanen"
     # typed with a no-break space is stored as "AnnaVirtanen" (and a message's words run together).
     tag = unique("Nbsp")

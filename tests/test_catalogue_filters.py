@@ -71,7 +71,7 @@ def test_activity_without_a_translation_is_found_by_its_finnish_words(found):
 
 
 def test_list_shows_names_and_summaries_in_the_page_language(client, catalogue):
-    # BUG: catalogue/list.html imports the activity_text macro without context, so page_lang is
+    # Regression (was a bug, now fixed): catalogue/list.html imports the activity_text macro without context, so page_lang is
     # undefined inside it and every card shows the Finnish name and summary (marked lang="fi"),
     # even when a Swedish or English text exists.
     page = soup(client.get("/en/activities?category=exercise"))

@@ -110,7 +110,7 @@ def test_a_bad_value_does_not_drop_the_good_ones_beside_it(client, catalogue):
 
 @pytest.mark.parametrize("query", ["page=-1", "page=abc", "page=0"])
 def test_an_impossible_page_number_is_reported(client, query):
-    # BUG: portal/catalogue/filters.py parse() turns a page it cannot use into page 1 silently
+    # Regression (was a bug, now fixed): portal/catalogue/filters.py parse() turns a page it cannot use into page 1 silently
     # (`_whole_number(...) or 1`) and never adds ("page", value) to `ignored`, unlike max_price.
     page = check_page(client.get(f"/en/activities?{query}"))
     assert "page=" in ignored_notice(page)

@@ -162,7 +162,7 @@ HTMX = {"HX-Request": "true", "HX-Target": "results"}
 
 
 def test_htmx_request_gets_only_the_results_fragment(client, catalogue):
-    # BUG: fails with UndefinedError 'activity_text'; see test_htmx_fragment_varies_on_hx_request.
+    # Regression (was a bug, now fixed): fails with UndefinedError 'activity_text'; see test_htmx_fragment_varies_on_hx_request.
     full = client.get("/en/activities?category=culture")
     fragment = client.get("/en/activities?category=culture", headers=HTMX)
     assert fragment.status_code == 200
@@ -193,7 +193,7 @@ def test_htmx_request_for_another_target_gets_the_whole_page(client):
 
 
 def test_htmx_fragment_keeps_pagination_and_chips(client):
-    # BUG: fails with UndefinedError 'activity_text'; see test_htmx_fragment_varies_on_hx_request.
+    # Regression (was a bug, now fixed): fails with UndefinedError 'activity_text'; see test_htmx_fragment_varies_on_hx_request.
     fragment = soup(client.get("/fi/activities?category=food&page=2", headers=HTMX))
     assert fragment.select_one(".pagination a[rel=prev]") is not None
     assert fragment.select_one(".active-filters a.chip") is not None

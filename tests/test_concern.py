@@ -417,7 +417,7 @@ def test_changing_from_named_to_anonymous_keeps_no_contact_details(app, visitor)
     send_concern(visitor, "en")
     notice = sent_notice(app, visitor)
     assert notice.anonymous is True
-    # BUG: views.step only ever adds to the draft's answers, and queries.personal_details stores every
+    # Regression (was a bug, now fixed): views.step only ever adds to the draft's answers, and queries.personal_details stores every
     # PERSONAL_KEY present, so the name, phone and e-mail typed before switching to anonymous are stored
     # (encrypted) with an "anonymous" notice, although the page promised the person will not learn who it was.
     personal = decrypt(app, notice.personal)
@@ -530,7 +530,7 @@ def test_two_sends_of_one_draft_at_the_same_moment_make_one_notice(app, monkeypa
     for thread in threads:
         thread.join(30)
     monkeypatch.undo()
-    # BUG: the second request gets 503 "Your notice could not be saved. Nothing was sent." although it was.
+    # Regression (was a bug, now fixed): the second request gets 503 "Your notice could not be saved. Nothing was sent." although it was.
     # queries.send catches the IntegrityError, but then reads draft.token_hash: the rollback expired the draft,
     # whose row the first request has deleted, so SQLAlchemy raises ObjectDeletedError, which the view treats
     # as a database failure. (A double click on "Send the notice" can do this.)
@@ -667,7 +667,7 @@ def test_an_expired_step_keeps_what_was_typed(app, lang):
     assert tr(app, lang, "For your safety, the page expired because it was open for a long time. Your answers are "
                          "still here: check them and press the button again.") in main_text(response)
     assert "person" not in decrypt(app, draft_of(app, client).answers).get("done", [])
-    # BUG: errors.py re-renders through step_again(), which builds the form with meta={"csrf": False}: the page
+    # Regression (was a bug, now fixed): errors.py re-renders through step_again(), which builds the form with meta={"csrf": False}: the page
     # has no csrf_token, so pressing the button again (as the page asks) fails the same way, for ever.
     again = hidden_fields(response, step_url(lang, "person"))
     resend = client.post(step_url(lang, "person"), data={**data, **again, "csrf_token": again.get("csrf_token", "")})

@@ -66,7 +66,7 @@ def test_unknown_values_are_not_stored(client):
     "",
 ])
 def test_return_address_is_never_another_site(client, target):
-    # BUG: "/\t/evil.example" passes portal/preferences/views.py safe_return_path (it does not start
+    # Regression (was a bug, now fixed): "/\t/evil.example" passes portal/preferences/views.py safe_return_path (it does not start
     # with "//"), but Werkzeug's redirect() runs it through urllib's urlsplit, which deletes tabs and
     # newlines, so the Location header becomes "//evil.example": an open redirect.
     response = post_display(client, text_size="large", next=target)
@@ -111,7 +111,7 @@ def test_a_form_sent_from_another_site_is_refused(client):
 
 
 def test_display_choices_only_accept_post(client):
-    # BUG: the 405 is raised while matching the URL, before portal.i18n reads the /en/ prefix, so the
+    # Regression (was a bug, now fixed): the 405 is raised while matching the URL, before portal.i18n reads the /en/ prefix, so the
     # error page is in Finnish (<html lang="fi">) on an English address; same cause as the 404 pages.
     response = client.get("/en/display")
     assert response.status_code == 405

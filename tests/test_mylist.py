@@ -130,7 +130,7 @@ def test_hostile_ids_are_not_found(app, person, path):
     assert list_ids_in_session(app, person) == []
 
 
-# BUG: the toggle view never checks that the activity exists, so an unknown id is stored in the session
+# Regression (was a bug, now fixed): the toggle view never checks that the activity exists, so an unknown id is stored in the session
 # and the header counts it ("My list (1)") while the list page shows nothing.
 def test_unknown_activity_is_not_added(app, person):
     token = token_from(person)
@@ -140,7 +140,7 @@ def test_unknown_activity_is_not_added(app, person):
     assert header_count(person.get("/en/my-list"), "en") is None
 
 
-# BUG: an id too large for the database's integer column is kept in the session, and every page that
+# Regression (was a bug, now fixed): an id too large for the database's integer column is kept in the session, and every page that
 # looks the list up (the list page, the handout) then fails with a 500 when the query overflows.
 def test_a_huge_id_never_breaks_the_list(app, person, catalogue):
     token = token_from(person)
@@ -277,7 +277,7 @@ def test_ids_that_no_longer_exist_are_skipped(app, person, catalogue):
     assert [words(h) for h in handout.select(".handout-item h2")] == ["Crafts café", "Chair exercise"]
 
 
-# BUG: the share link and the "keep" form carry the ids as given, including ones that no longer exist;
+# Regression (was a bug, now fixed): the share link and the "keep" form carry the ids as given, including ones that no longer exist;
 # keeping them stores the missing id in the session and the header then counts 3 for a list of 2.
 def test_keeping_a_shared_list_keeps_only_existing_activities(app, person, catalogue):
     value = f"{catalogue['crafts-cafe']}.987001.{catalogue['chair-gym']}"
@@ -329,7 +329,7 @@ def test_the_handout_of_one_activity_passes_the_page_checks(person, catalogue, l
     check_page(person.get(f"/{lang}/my-list/handout?ids={catalogue['chair-gym']}"))
 
 
-# BUG: qrcode's SvgPathImage draws <path id="qr-path">, and portal.qr.qr_svg keeps that id, so a handout
+# Regression (was a bug, now fixed): qrcode's SvgPathImage draws <path id="qr-path">, and portal.qr.qr_svg keeps that id, so a handout
 # with two or more activities has duplicate ids (invalid HTML that confuses assistive technology).
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_handout_passes_the_page_checks(person, catalogue, lang):

@@ -44,7 +44,7 @@ def test_unknown_activity_is_a_404_page_in_the_language_of_the_address(client, l
 
 @pytest.mark.parametrize("lang", UI_LANGUAGES)
 def test_unknown_page_is_a_404_page_in_the_language_of_the_address(client, lang):
-    # BUG: when no route matches (/sv/no-such-page), portal.i18n never sees the /sv/ prefix
+    # Regression (was a bug, now fixed): when no route matches (/sv/no-such-page), portal.i18n never sees the /sv/ prefix
     # (_take_language_from_url only runs for matched routes with a <lang> argument), so the 404 page
     # falls back to Accept-Language / Finnish: <html lang="fi"> on a /sv/ or /en/ address.
     check_page(client.get(f"/{lang}/no-such-page", headers={"Accept-Language": "fi"}), status=404)

@@ -37,7 +37,7 @@ def test_every_staff_rule_has_required_roles(app):
 def test_every_non_public_staff_rule_sends_a_signed_out_visitor_to_sign_in(app):
     client = staff_client(app)
     token = csrf(client)
-    values = {"lang": "en", "kind": "callback", "item_id": 1, "action": "claim", "activity_id": 1, "change_id": 1, "report_id": 1,
+    values = {"lang": "en", "kind": "callback", "item_id": 1, "action": "claim", "activity_id": 1, "change_id": 1, "report_id": 1, "venue_id": 1,
               "decision": "approve", "user_id": 1, "change": "deactivate"}
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -12,10 +12,11 @@ from portal.catalogue.models import Activity
 
 KEY = "my_list"
 LIMIT = 30  # a handout of more would not be read
+MAX_ID = 2**31 - 1  # database ids are 32-bit integers
 
 
 def ids() -> list[int]:
-    return [i for i in session.get(KEY, []) if isinstance(i, int)]
+    return [i for i in session.get(KEY, []) if isinstance(i, int) and 0 < i <= MAX_ID]
 
 
 def add(activity_id: int) -> None:
@@ -32,7 +33,7 @@ def parse_shared(text: str | None) -> list[int]:
     """"12.45.78" from a share link: known-looking ids only, in order, at most LIMIT."""
     found = []
     for part in re.findall(r"\d{1,9}", text or ""):
-        if int(part) not in found:
+        if int(part) not in found and 0 < int(part) <= MAX_ID:
             found.append(int(part))
     return found[:LIMIT]
 

@@ -20,6 +20,8 @@ bp.add_app_template_global(qr_svg)
 def toggle(change: str, activity_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
+    if change == "add" and not store.activities([activity_id]):
+        abort(404)
     (store.add if change == "add" else store.remove)(activity_id)
     if htmx_request.htmx:
         return render_template("mylist/toggle.html", activity_id=activity_id, in_list=activity_id in store.ids())
@@ -29,9 +31,9 @@ def toggle(change: str, activity_id: int):
 @bp.get("")
 def page():
     shared = request.args.get("ids")
-    chosen = store.parse_shared(shared) if shared is not None else store.ids()
-    return render_template("mylist/page.html", activities=store.activities(chosen), shared=shared is not None,
-                           share_value=store.shared_value(chosen))
+    activities = store.activities(store.parse_shared(shared) if shared is not None else store.ids())
+    return render_template("mylist/page.html", activities=activities, shared=shared is not None,
+                           share_value=store.shared_value([a.id for a in activities]))
 
 
 @bp.post("/keep")
@@ -39,8 +41,8 @@ def keep():
     """Save a list someone shared into this browser's own list."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    for activity_id in store.parse_shared(request.form.get("ids")):
-        store.add(activity_id)
+    for activity in store.activities(store.parse_shared(request.form.get("ids"))):
+        store.add(activity.id)
     return redirect(url_for("mylist.page"), code=303)
 
 

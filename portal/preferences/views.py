@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, g, redirect, request, url_for
 
 bp = Blueprint("preferences", __name__, url_prefix="/<lang>")
 
@@ -13,6 +13,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def chosen(name: str, allowed: tuple[str, ...]) -> str:
+    if g.get("forget_display_choices"):  # cleared on a public computer: this very page is already plain
+        return allowed[0]
     value = request.cookies.get(name, allowed[0])
     return value if value in allowed else allowed[0]
 
