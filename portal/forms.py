@@ -76,7 +76,10 @@ def e164(number: phonenumbers.PhoneNumber) -> str:
 
 def display_phone(stored: str) -> str:
     """Finnish numbers as people write them (040 123 4567); others in international form."""
-    number = phonenumbers.parse(stored, "FI")
+    try:
+        number = phonenumbers.parse(stored, "FI")
+    except phonenumbers.NumberParseException:
+        return stored
     style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 358
              else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return phonenumbers.format_number(number, style)

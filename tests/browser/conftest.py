@@ -171,40 +171,62 @@ def fresh_limits(portal_server):
 
 @pytest.fixture(scope="session")
 def axe_mirror(browser):
-    """A page that runs axe on what a JavaScript-off page shows: a context with JavaScript switched
-    off cannot run axe, so its HTML is served again, at the same address (so its CSS and images load),
-    to a context whose own scripts are refused but which can still run axe."""
-    context = open_context(browser, bypass_csp=True, block_scripts=True)
+    """A page that runs axe on what a JavaScript-off page shows: axe cannot finish in a context with
+    JavaScript switched off (its timers never fire), so the HTML that page got is served again, at the
+    same address (its CSS and images load from the app), to a page whose own scripts are refused but
+    which can still run axe. mirror.show(url, html) loads it."""
+    context = open_context(browser, bypass_csp=True)
     page = context.new_page()
+    shown: dict[str, str] = {}
+
+    def serve(route):
+        request = route.request
+        if request.is_navigation_request() and request.url == shown.get("url"):
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=shown["html"])
+        elif request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", serve)
+
+    def show(url: str, html: str) -> None:
+        shown.update(url=url, html=html)
+        page.goto(url)
+
+    page.show = show
     yield page
     context.close()
 
 
 @pytest.fixture
-def assert_no_axe(axe_mirror):
-    """assert_no_axe(page, what): zero axe-core violations on the page as it is now, JavaScript on or off."""
+def axe_findings(axe_mirror):
+    """axe_findings(page, what): axe-core's violations on the page as it is now, as a list of reports
+    (empty when there are none), JavaScript on or off. For tests that check the rest before failing."""
     from browser_support import describe_violations, run_axe
 
-    def check(page, what: str = "") -> None:
+    def find(page, what: str = "") -> list[str]:
         # enhance.js marks <html class="js"> on every page when the page's scripts run.
         js = page.evaluate("document.documentElement.classList.contains('js')")
         target = page
         if not js:
-            # axe cannot finish in a context with JavaScript off (its timers never fire), so the very
-            # HTML the visitor got is shown again where axe can run.
-            html, url = page.content(), page.url
-            matcher = lambda u, url=url: u == url  # noqa: E731
-            axe_mirror.route(matcher, lambda route: route.fulfill(
-                status=200, content_type="text/html; charset=utf-8", body=html))
-            try:
-                axe_mirror.goto(url)
-            finally:
-                axe_mirror.unroute(matcher)
+            axe_mirror.show(page.url, page.content())
             target = axe_mirror
         violations = run_axe(target)
-        assert not violations, (f"axe-core found {len(violations)} violation(s) on {what or page.url} "
-                                f"({page.url}, JavaScript {'on' if js else 'off'}):\n"
-                                + describe_violations(violations))
+        if not violations:
+            return []
+        return [f"axe-core found {len(violations)} violation(s) on {what or page.url} "
+                f"({page.url}, JavaScript {'on' if js else 'off'}):\n" + describe_violations(violations)]
+
+    return find
+
+
+@pytest.fixture
+def assert_no_axe(axe_findings):
+    """assert_no_axe(page, what): zero axe-core violations on the page as it is now, JavaScript on or off."""
+    def check(page, what: str = "") -> None:
+        found = axe_findings(page, what)
+        assert not found, found[0]
 
     return check
 
@@ -221,5 +243,61 @@ def in_app(portal_server):
                 return function(session)
             finally:
                 session.close()
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def staff_session(portal_server, browser):
+    """An administrator who is also an adviser and an editor, signed in through the pages (password,
+    then the authenticator code) in a browser with JavaScript off: .account (staff_support.Staff),
+    .context and .page(path) opening a page of that context."""
+    from urllib.parse import urlparse
+
+    import staff_support
+    from portal.limits import limiter
+
+    limiter.reset()
+    account = staff_support.make_staff(portal_server.app, ["admin", "adviser", "editor"],
+                                       name="Aada Admin")
+    context = open_context(browser, js=False)
+    page = context.new_page()
+    page.goto(portal_server.url("/en/staff/"))
+    assert urlparse(page.url).path == "/en/staff/sign-in", "staff pages ask to sign in first"
+    page.fill("#email", account.email)
+    page.fill("#password", account.password)
+    with page.expect_navigation():
+        page.locator("main form button[type='submit']").click()
+    assert urlparse(page.url).path == "/en/staff/sign-in/code", f"the password was not accepted: {page.url}"
+    page.fill("#code", staff_support.fresh_code(portal_server.app, account))
+    with page.expect_navigation():
+        page.locator("main form button[type='submit']").click()
+    assert urlparse(page.url).path == "/en/staff/", f"the code was not accepted: {page.url}"
+    page.close()
+
+    class Signed:
+        pass
+
+    signed = Signed()
+    signed.account, signed.context = account, context
+
+    def open_page(path: str):
+        opened = context.new_page()
+        opened.goto(portal_server.url(path))
+        return opened
+
+    signed.page = open_page
+    yield signed
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def translate(portal_server):
+    """translate(lang, English message id): the app's own words for it, so tests need not copy them."""
+    from flask_babel import force_locale, gettext
+
+    def run(lang: str, message: str, **values) -> str:
+        with portal_server.app.test_request_context(f"/{lang}/"), force_locale(lang):
+            return str(gettext(message, **values))
 
     return run
