@@ -80,9 +80,13 @@ def display_phone(stored: str) -> str:
         number = phonenumbers.parse(stored, "FI")
     except phonenumbers.NumberParseException:
         return stored
-    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 358
-             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, style)
+    if number.country_code != 358:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    # libphonenumber writes "09 31044556"; Finns group the number after the area or operator code.
+    digits = phonenumbers.national_significant_number(number)
+    code_length = phonenumbers.length_of_national_destination_code(number) or 2
+    subscriber = digits[code_length:]
+    return f"0{digits[:code_length]} {subscriber[:3]} {subscriber[3:]}".strip()
 
 
 class PhoneNumber:
