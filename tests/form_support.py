@@ -323,3 +323,33 @@ def send_concern(client, lang: str = "en"):
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def post_twice_at_once(monkeypatch, queries, first_client, second_client, url: str, data: dict) -> dict:
+    """Send the same form from two clients (sharing one session) so that both have looked for an
+    existing record before either saves: the race a double click makes. Returns both responses."""
+    both_checked = threading.Barrier(2, timeout=10)
+    original = queries.by_submission
+    waited = threading.local()
+
+    def by_submission_at_the_same_time(submission):
+        found = original(submission)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            both_checked.wait()
+        return found
+
+    monkeypatch.setattr(queries, "by_submission", by_submission_at_the_same_time)
+    responses = {}
+
+    def post(key, client):
+        responses[key] = client.post(url, data=data)
+
+    threads = [threading.Thread(target=post, args=(key, client))
+               for key, client in (("first", first_client), ("second", second_client))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    monkeypatch.undo()
+    return responses

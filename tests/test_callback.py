@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 
 import pytest
 import sqlalchemy.exc
@@ -14,7 +13,7 @@ from portal.callback import queries
 from portal.callback.models import CallbackRequest
 from portal.workdays import add_working_days
 
-from form_support import (LANGUAGES, REFERENCE, visitor, callback_data, callback_form, callbacks_named,  # noqa: F401
+from form_support import (LANGUAGES, REFERENCE, visitor, post_twice_at_once, callback_data, callback_form, callbacks_named,  # noqa: F401
                           check_basics, day_name, error_links, field_error, field_value, hidden_fields,
                           main_text, objects, outbox_mentioning, resident, send_callback, sent_reference, soup,
                           tr, unique, words)
@@ -307,29 +306,7 @@ def test_two_posts_of_one_form_at_the_same_moment_make_one_record(app, monkeypat
     second_client = resident(app)
     second_client.set_cookie("session", first_client.get_cookie("session").value, domain="localhost")
 
-    both_checked = threading.Barrier(2, timeout=10)
-    original = queries.by_submission
-    waited = threading.local()
-
-    def by_submission_at_the_same_time(token):
-        found = original(token)
-        if not getattr(waited, "done", False):
-            waited.done = True
-            both_checked.wait()
-        return found
-
-    monkeypatch.setattr(queries, "by_submission", by_submission_at_the_same_time)
-    responses = {}
-
-    def post(key, client):
-        responses[key] = client.post("/en/callback", data=data)
-
-    threads = [threading.Thread(target=post, args=(key, client))
-               for key, client in (("first", first_client), ("second", second_client))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    responses = post_twice_at_once(monkeypatch, queries, first_client, second_client, "/en/callback", data)
     assert [responses[key].status_code for key in ("first", "second")] == [303, 303]
     [saved] = callbacks_named(app, name)
     assert sent_reference(first_client) == sent_reference(second_client) == saved.reference

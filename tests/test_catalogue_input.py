@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue_factory import LISTED_COUNT
-from page_checks import check_page, result_ids, soup, words
+from page_checks import check_page, result_ids, words
 
 
 def ignored_notice(page) -> str:

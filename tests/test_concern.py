@@ -3,7 +3,6 @@ page with change links, drafts kept encrypted on the server, the quick exit, and
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 import sqlalchemy.exc
@@ -14,7 +13,7 @@ from portal.concern import queries
 from portal.concern.drafts import SESSION_KEY, token_hash
 from portal.concern.models import ConcernDraft, ConcernNotice
 
-from form_support import (CONTACT, LANGUAGES, PERSON, REFERENCE, answer_step, check_basics, decrypt,  # noqa: F401
+from form_support import (CONTACT, LANGUAGES, PERSON, REFERENCE, post_twice_at_once, answer_step, check_basics, decrypt,  # noqa: F401
                           draft_of, dumps, error_links, field_error, field_value, hidden_fields, main_text,
                           notice_by_reference, objects, outbox_mentioning, resident, rows, send_concern,
                           session_data, soup, step_url, tr, unique, visitor, walk_concern, words,
@@ -506,30 +505,7 @@ def test_two_sends_of_one_draft_at_the_same_moment_make_one_notice(app, monkeypa
     second_client = resident(app)
     second_client.set_cookie("session", first_client.get_cookie("session").value, domain="localhost")
 
-    both_checked = threading.Barrier(2, timeout=10)
-    original = queries.by_submission
-    waited = threading.local()
-
-    def by_submission_at_the_same_time(submission):
-        found = original(submission)
-        if not getattr(waited, "done", False):
-            waited.done = True
-            both_checked.wait()
-        return found
-
-    monkeypatch.setattr(queries, "by_submission", by_submission_at_the_same_time)
-    responses = {}
-
-    def post(key, client):
-        responses[key] = client.post("/en/concern/check", data=data)
-
-    threads = [threading.Thread(target=post, args=(key, client))
-               for key, client in (("first", first_client), ("second", second_client))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    monkeypatch.undo()
+    responses = post_twice_at_once(monkeypatch, queries, first_client, second_client, "/en/concern/check", data)
     # Regression (was a bug, now fixed): the second request gets 503 "Your notice could not be saved. Nothing was sent." although it was.
     # queries.send catches the IntegrityError, but then reads draft.token_hash: the rollback expired the draft,
     # whose row the first request has deleted, so SQLAlchemy raises ObjectDeletedError, which the view treats

@@ -15,7 +15,7 @@ from portal.db import utcnow
 from portal.staff.models import StaffUser
 
 from form_support import objects
-from staff_support import (PASSWORD, csrf, current_step, form_tokens, fresh_code, is_signed_in, make_staff,
+from staff_support import (PASSWORD, csrf, current_step, form_tokens, fresh_code, make_staff,
                            post_code, post_password, reset_limits, sign_in, soup, staff_client, text_of, unique_email,
                            update_user, user)
 

@@ -20,7 +20,7 @@ from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES
 
 from form_support import hidden_fields, objects, resident
 from staff_support import (act, add_callback, add_concern, audit_entries, load, make_staff, reset_limits, sign_in,
-                           soup, staff_client, text_of)
+                           soup, text_of)
 
 MODELS = {"callback": CallbackRequest, "concern": ConcernNotice}
 
