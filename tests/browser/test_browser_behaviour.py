@@ -198,7 +198,6 @@ def test_htmx_updates_the_results_in_place_and_the_address(portal_server, fresh_
     page.goto(portal_server.url("/en/activities"))
     wait_for_htmx(page)
     page.evaluate("window.__sameDocument = 'still here'")
-    before = shown_ids(page)
 
     with page.expect_response(results_request) as response_info:
         page.locator("#price-free").click()
@@ -207,8 +206,8 @@ def test_htmx_updates_the_results_in_place_and_the_address(portal_server, fresh_
     assert response.request.headers.get("hx-target") == "results"
     page.wait_for_url(re.compile(r"[?&]price=free"))
     expected = portal_server.api("price=free", lang="en")
-    page.wait_for_function("n => document.querySelector('#result-count').innerText.includes(n)", arg=
-                           str(expected["count"]))
+    page.wait_for_function("n => document.querySelector('#result-count').innerText.includes(n)",
+                           arg=str(expected["count"]))
 
     assert page.evaluate("window.__sameDocument") == "still here", "the page was reloaded instead of updated"
     assert page.locator("#results").count() == 1 and page.locator("h1").count() == 1
