@@ -20,6 +20,10 @@ def _printable(value):
     return value
 
 
+class ActionForm(FlaskForm):
+    """A button that changes something (claim, add to my list, turn a mode on): only the CSRF token."""
+
+
 class PortalForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):

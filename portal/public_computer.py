@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from portal.concern import drafts
 from portal.preferences.views import safe_return_path
 from portal.security import csrf
-from portal.staff.forms import ActionForm
+from portal.forms import ActionForm
 
 bp = Blueprint("public_computer", __name__, url_prefix="/<lang>")
 MODE_KEY, SEEN_KEY = "public_computer", "public_seen"

@@ -54,3 +54,17 @@ def make_app(url: str):
     with app.app_context():
         command.upgrade(alembic_config(), "head")
     return app
+
+
+def app_with_catalogue(tmp_dir: Path, name: str):
+    """A migrated app on its own database, holding the hand-made catalogue of tests/catalogue_factory.py
+    (its {key: id} in app.extensions["test_catalogue"]). Dispose of app.extensions["db_engine"] after."""
+    import catalogue_factory
+    from portal import db as portal_db
+
+    app = make_app(database_url(tmp_dir, name))
+    with app.app_context():
+        with portal_db.transaction() as session:
+            app.extensions["test_catalogue"] = catalogue_factory.build_catalogue(session)
+    app.extensions.pop("places", None)
+    return app

@@ -10,17 +10,12 @@ import pytest
 
 from portal import db as portal_db
 
-import catalogue_factory
-from app_setup import database_url, make_app
+from app_setup import app_with_catalogue, database_url, make_app
 
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = make_app(database_url(tmp_path_factory.mktemp("db"), "main"))
-    with app.app_context():
-        with portal_db.transaction() as session:
-            app.extensions["test_catalogue"] = catalogue_factory.build_catalogue(session)
-    app.extensions.pop("places", None)
+    app = app_with_catalogue(tmp_path_factory.mktemp("db"), "main")
     yield app
     app.extensions["db_engine"].dispose()
 

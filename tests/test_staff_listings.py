@@ -15,8 +15,7 @@ from portal.catalogue import schedule
 from portal.catalogue.models import Activity, Organiser
 from portal.staff.models import AuditEntry, ListingChange
 
-import catalogue_factory
-from app_setup import database_url, make_app
+from app_setup import app_with_catalogue
 from staff_support import (csrf, form_values, make_staff, reset_limits, sign_in, soup, staff_client, text_of)
 
 
@@ -29,11 +28,7 @@ def _limits():
 
 @pytest.fixture(scope="module")
 def listings_app(tmp_path_factory):
-    app = make_app(database_url(tmp_path_factory.mktemp("listings"), "listings"))
-    with app.app_context():
-        with portal_db.transaction() as session:
-            app.extensions["test_catalogue"] = catalogue_factory.build_catalogue(session)
-    app.extensions.pop("places", None)
+    app = app_with_catalogue(tmp_path_factory.mktemp("listings"), "listings")
     yield app
     app.extensions["db_engine"].dispose()
 

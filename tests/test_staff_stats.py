@@ -348,6 +348,7 @@ def test_purge_removes_the_notes_of_purged_items(history_app):
 
 def test_purge_twice_changes_nothing_more(history_app):
     first = flask_command(history_app, "purge")
+    assert first.exit_code == 0
     second = flask_command(history_app, "purge")
     assert second.exit_code == 0
     assert "0 callback requests" in second.output and "0 concern notices" in second.output

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base, utcnow  # noqa: F401  (utcnow: the time convention, imported from here too)
+from portal.db import Base
 from portal.handling import HandledItem
 
 STATES = ("new", "claimed", "attempt_1", "closed_no_answer", "reached", "closed")

@@ -10,11 +10,11 @@ from portal.formatting import local
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _activity_json(found) -> dict:
+def _activity_json(found, now) -> dict:
     activity = found.activity
     text = local({lang: t.name for lang, t in activity.texts.items()})
     venue = activity.venue
-    upcoming = schedule.next_occurrence(activity, schedule.local_now())
+    upcoming = schedule.next_occurrence(activity, now)
     return {
         "id": activity.id,
         "name": text.text,
@@ -43,12 +43,12 @@ def activities():
     lang = request.args.get("lang", "fi")
     g.lang = lang if lang in UI_LANGUAGES else "fi"
     filters = queries.filters_from(request.args)
-    results = queries.search(filters)
+    results, now = queries.search(filters), schedule.local_now()
     return jsonify({
         "count": results.total,
         "page": results.page,
         "pages": results.pages,
         "not_checked_count": results.unchecked_total,
         "ignored": [{"parameter": name, "value": value} for name, value in filters.ignored],
-        "results": [_activity_json(found) for found in results.items],
+        "results": [_activity_json(found, now) for found in results.items],
     })

@@ -9,7 +9,7 @@ from portal.catalogue import schedule
 from portal.mylist import store
 from portal.preferences.views import safe_return_path
 from portal.qr import qr_svg
-from portal.staff.forms import ActionForm
+from portal.forms import ActionForm
 
 bp = Blueprint("mylist", __name__, url_prefix="/<lang>/my-list")
 bp.add_app_template_global(store.ids, "my_list_ids")

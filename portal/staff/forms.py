@@ -32,10 +32,6 @@ class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("Outcome"), validators=[DataRequired(message=_l("Choose an outcome."))])
 
 
-class ActionForm(FlaskForm):
-    """A button that changes an item's state: only the CSRF token."""
-
-
 class StaffAccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=100)])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter an e-mail address.")),

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from portal import db
 from portal.staff import accounts
 from portal.staff.auth import current_staff, requires
-from portal.staff.forms import ActionForm, StaffAccountForm
+from portal.forms import ActionForm
+from portal.staff.forms import StaffAccountForm
 from portal.staff.models import AuditEntry, StaffUser
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/<lang>/staff/admin")

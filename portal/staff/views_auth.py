@@ -9,7 +9,8 @@ from portal.limits import limiter
 from portal.preferences.views import safe_return_path
 from portal.qr import qr_svg
 from portal.staff import auth
-from portal.staff.forms import ActionForm, CodeForm, SignInForm
+from portal.forms import ActionForm
+from portal.staff.forms import CodeForm, SignInForm
 from portal.staff.models import StaffUser
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/<lang>/staff")

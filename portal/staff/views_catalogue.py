@@ -13,7 +13,7 @@ from portal.catalogue.models import Activity, Venue
 from portal.feedback import queries as reports
 from portal.staff import listings
 from portal.staff.auth import current_staff, requires
-from portal.staff.forms import ActionForm
+from portal.forms import ActionForm
 from portal.staff.listing_form import ActivityForm
 from portal.staff.models import ListingChange
 from portal.staff.venue_form import TEXTS as VENUE_TEXT_LABELS

@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from portal import crypto
 from portal.staff import audit, display, queue
 from portal.staff.auth import current_staff, requires
-from portal.staff.forms import ActionForm, NoteForm, OutcomeForm
+from portal.forms import ActionForm
+from portal.staff.forms import NoteForm, OutcomeForm
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES
 
 bp = Blueprint("staff_queue", __name__, url_prefix="/<lang>/staff")

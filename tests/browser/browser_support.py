@@ -146,3 +146,15 @@ def save_screenshot(page, name: str) -> Path | None:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def too_wide(page) -> str | None:
+    """None when the page fits 320 CSS px; else its width and the innermost elements that reach past."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width <= 321:
+        return None
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 321
+                     && ![...e.children].some(c => c.getBoundingClientRect().right > 321))
+        .slice(0, 4).map(e => e.outerHTML.slice(0, 90) + ' → ' + Math.round(e.getBoundingClientRect().right) + ' px')""")
+    return f"{page.url}: {width} px wide; too wide: {', '.join(wide)}"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import LANGS, small_targets
+from browser_support import LANGS, small_targets, too_wide
 
 pytestmark = pytest.mark.browser
 
@@ -278,14 +278,8 @@ def test_reflow_at_320_px(portal_server, contexts, lang, js, text_size):
             page.goto(portal_server.url(path))
             if page.locator("details.more-filters").count():
                 page.locator("details.more-filters").evaluate("d => d.open = true")
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 321:
-                # The innermost elements reaching past the edge: the ones that push the page wider.
-                wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > 321
-                                 && ![...e.children].some(c => c.getBoundingClientRect().right > 321))
-                    .slice(0, 4).map(e => e.outerHTML.slice(0, 90) + ' → ' + Math.round(e.getBoundingClientRect().right) + ' px')""")
-                problems.append(f"{path}: {width} px wide; too wide: {', '.join(wide)}")
+            if problem := too_wide(page):
+                problems.append(problem)
         assert not problems, "horizontal scrolling at 320 CSS px:\n" + "\n".join(problems)
     finally:
         page.close()

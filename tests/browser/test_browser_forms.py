@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import func, select
 
-from browser_support import LANGS
+from browser_support import LANGS, too_wide
 
 pytestmark = pytest.mark.browser
 
@@ -391,16 +391,6 @@ def test_concern_quick_exit_forgets_the_draft(portal_server, fresh_context, fres
 
 
 # --- reflow ------------------------------------------------------------------------------------------
-
-def too_wide(page) -> str | None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width <= 321:
-        return None
-    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > 321
-                     && ![...e.children].some(c => c.getBoundingClientRect().right > 321))
-        .slice(0, 4).map(e => e.outerHTML.slice(0, 90) + ' → ' + Math.round(e.getBoundingClientRect().right) + ' px')""")
-    return f"{page.url}: {width} px wide; too wide: {', '.join(wide)}"
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser_support import LANGS
+from browser_support import LANGS, too_wide
 
 pytestmark = pytest.mark.browser
 
@@ -326,11 +326,6 @@ def test_my_list_and_handout_reflow_at_320_px_with_larger_text(portal_server, fr
     for path in (f"/{lang}/my-list", f"/{lang}/my-list/handout"):
         page.goto(portal_server.url(path))
         assert "text-larger" in page.get_attribute("html", "class")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 321:
-            wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > 321
-                             && ![...e.children].some(c => c.getBoundingClientRect().right > 321))
-                .slice(0, 4).map(e => e.outerHTML.slice(0, 90) + ' → ' + Math.round(e.getBoundingClientRect().right) + ' px')""")
-            problems.append(f"{path}: {width} px wide; too wide: {', '.join(wide)}")
+        if problem := too_wide(page):
+            problems.append(problem)
     assert not problems, "horizontal scrolling at 320 CSS px:\n" + "\n".join(problems)
