@@ -86,7 +86,7 @@ def test_htmx_add_returns_only_the_toggle_in_its_in_list_state(app, person, cata
     forms = fragment.find_all("form")
     assert len(forms) == 1 and "mylist-toggle" in forms[0]["class"]
     assert urlsplit(forms[0]["action"]).path == f"/{lang}/my-list/remove/{digi}"
-    assert forms[0]["hx-post"] == forms[0]["action"]
+    assert forms[0]["data-hx-post"] == forms[0]["action"]
     status = forms[0].select_one("[role=status]")
     assert status is not None and words(status) == translated(app, lang, "In your list")
     assert translated(app, lang, "Remove from my list") in words(forms[0].find("button"))
