@@ -57,8 +57,13 @@ def serialise(form) -> dict:
 
 
 def apply(activity: Activity | None, data: dict, checked: bool, by: StaffUser) -> Activity:
-    """Write the form's data into the activity (a new one when None), reindex, audit, commit."""
-    session = db.session()
+    """Write the form's data into the activity (a new one when None), reindex and audit, in one transaction."""
+    with db.transaction() as session:
+        return _write(session, activity, data, checked, by)
+
+
+def _write(session, activity: Activity | None, data: dict, checked: bool, by: StaffUser) -> Activity:
+    """The edit itself, inside the caller's transaction: apply() for editors, decide() for approvals."""
     today = schedule.local_now().date()
     if activity is None:
         activity = Activity(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}", last_checked_on=today)
@@ -71,7 +76,6 @@ def apply(activity: Activity | None, data: dict, checked: bool, by: StaffUser) -
     session.flush()
     reindex(session, [activity], schedule.local_now())
     audit.add(session, by.id, "edit", "activity", activity.id)
-    session.commit()
     return activity
 
 
@@ -95,7 +99,15 @@ def _fill(activity: Activity, data: dict, session) -> None:
             activity.texts.pop(lang, None)
     activity.weekly = [WeeklySlot(weekday=d, starts=s, ends=e) for d, s, e in read_weekly(data["weekly"])]
     activity.dates = [OneOffDate(starts=s, ends=e) for s, e in read_dates(data["dates"])]
-    activity.cancellations = [Cancellation(day=d) for d in sorted(set(read_days(data["cancelled"])))]
+    _set_cancelled(activity, set(read_days(data["cancelled"])))
+
+
+def _set_cancelled(activity: Activity, days: set[dt.date]) -> None:
+    """Keep the rows of days that stay cancelled and add only new days. Replacing the list with new
+    rows would flush the INSERTs before the DELETEs of the old ones and break the unique (activity, day)."""
+    activity.cancellations = [c for c in activity.cancellations if c.day in days]
+    kept = {c.day for c in activity.cancellations}
+    activity.cancellations.extend(Cancellation(day=d) for d in sorted(days - kept))
 
 
 def propose(activity: Activity | None, data: dict, by: StaffUser) -> ListingChange:
@@ -115,10 +127,12 @@ def pending(activity_id: int | None = None) -> list[ListingChange]:
 
 
 def decide(change: ListingChange, approve: bool, editor: StaffUser) -> None:
-    if approve:
-        activity = db.session().get(Activity, change.activity_id) if change.activity_id else None
-        apply(activity, change.data, checked=True, by=editor)
+    """Approve (write the listing) or reject, and mark the change, in one transaction: a failure
+    half-way leaves both the listing and the change as they were."""
     with db.transaction() as session:
+        if approve:
+            activity = session.get(Activity, change.activity_id) if change.activity_id else None
+            _write(session, activity, change.data, checked=True, by=editor)
         change.status = "approved" if approve else "rejected"
         audit.add(session, editor.id, change.status, "listing_change", change.id)
 
