@@ -1,10 +1,18 @@
-"""Keeps `ActivityIndex` in step with the activities: call `reindex` after any change."""
+"""Keeps `ActivityIndex` in step with the activities: call `reindex` after any change.
+
+Several workers and the scheduled `catalogue refresh` may write the index at once, so writes never
+collide: rows are upserted in place in activity order (no delete-then-insert that two writers can
+interleave into duplicate keys), and on PostgreSQL every writer holds one advisory lock for its
+transaction, which the in-request roll-forward only tries, skipping its turn while another holds it."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
 
 from portal.catalogue import schedule
 from portal.catalogue.models import Activity, ActivityIndex, ActivityWords
@@ -45,24 +53,66 @@ def index_row(activity: Activity, now: dt.datetime) -> tuple[dict, dict]:
     return row, words
 
 
+log = logging.getLogger(__name__)
+
+# Any fixed 64-bit number, the same in every process: the advisory lock that index writers share.
+INDEX_LOCK = 0x706F7274616C0001
+
+
+def lock_index(db: Session, wait: bool = True) -> bool:
+    """Take the index writers' lock until the end of the transaction; False when `wait` is off and
+    another transaction holds it. SQLite allows one writer at a time anyway, so there it is a no-op."""
+    if db.get_bind().dialect.name != "postgresql":
+        return True
+    if wait:
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INDEX_LOCK})
+        return True
+    return bool(db.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": INDEX_LOCK}))
+
+
+def _upsert(db: Session, model, rows: list[dict]) -> None:
+    """Insert the rows, or update them in place when they exist."""
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model.__table__)
+    columns = {c.name: statement.excluded[c.name] for c in model.__table__.columns if c.name != "activity_id"}
+    db.execute(statement.on_conflict_do_update(index_elements=["activity_id"], set_=columns), rows)
+
+
 def reindex(db: Session, activities: list[Activity], now: dt.datetime) -> None:
-    """Replace the index rows of these activities. The caller commits."""
+    """Write the index rows of these activities. The caller commits."""
     if not activities:
         return
-    ids = [a.id for a in activities]
-    rows = [index_row(a, now) for a in activities]
+    lock_index(db)
+    # In activity order, so two writers that touch the same rows lock them in the same order.
+    rows = [index_row(a, now) for a in sorted(activities, key=lambda a: a.id)]
     for model, part in ((ActivityIndex, 0), (ActivityWords, 1)):
-        db.execute(delete(model).where(model.activity_id.in_(ids)))
-        db.execute(model.__table__.insert(), [r[part] for r in rows])
+        _upsert(db, model, [r[part] for r in rows])
 
 
 def roll_forward(db: Session, now: dt.datetime, batch: int = 200) -> int:
     """Recompute up to `batch` rows whose next occurrence has passed, so "soonest" stays right as
-    time goes on. The caller commits."""
+    time goes on; nothing when another writer holds the index (it is current enough). The caller commits."""
+    if not lock_index(db, wait=False):
+        return 0
     stale = db.scalars(select(Activity).join(ActivityIndex).where(ActivityIndex.next_start < now)
                        .order_by(ActivityIndex.next_start).limit(batch)).all()
     reindex(db, list(stale), now)
     return len(stale)
+
+
+def roll_forward_apart(make_session: sessionmaker, now: dt.datetime) -> int:
+    """roll_forward in a session and transaction of its own, for a request that reads the catalogue:
+    a failure is logged (without values) and the request goes on with the index as it was, its own
+    session untouched by any rollback."""
+    with make_session() as db:
+        try:
+            done = roll_forward(db, now)
+            db.commit()
+            return done
+        except DBAPIError as error:
+            db.rollback()
+            log.warning("Index roll-forward skipped: %s", type(error.orig or error).__name__)
+            return 0
 
 
 def refresh(db: Session, now: dt.datetime, stale_only: bool, batch: int = 2000) -> int:
@@ -72,6 +122,7 @@ def refresh(db: Session, now: dt.datetime, stale_only: bool, batch: int = 2000) 
         query = query.join(ActivityIndex).where(ActivityIndex.next_start < now)
     ids, done = list(db.scalars(query)), 0
     for start in range(0, len(ids), batch):
+        lock_index(db)  # before reading, so no writer's newer rows are overwritten with older ones
         chunk = db.scalars(select(Activity).where(Activity.id.in_(ids[start:start + batch]))).all()
         reindex(db, list(chunk), now)
         db.commit()

@@ -15,20 +15,35 @@ KM_PER_DEGREE = 111.32
 
 
 @dataclass(frozen=True)
+class Area:
+    """A postal area as plain values: each process caches these across requests, and ORM objects
+    would be expired (and then unreadable) by the first rollback in the session that loaded them."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+    district: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
 class Places:
-    areas: dict[str, PostalArea]
+    areas: dict[str, Area]
     by_name: dict[str, str]  # folded neighbourhood name -> district
 
     @classmethod
     def load(cls, db: Session) -> Places:
-        areas = {a.code: a for a in db.scalars(select(PostalArea))}
+        areas = {row.code: Area(row.code, row.name_fi, row.name_sv, row.district, row.lat, row.lon)
+                 for row in db.execute(select(PostalArea.code, PostalArea.name_fi, PostalArea.name_sv,
+                                              PostalArea.district, PostalArea.lat, PostalArea.lon))}
         by_name = {}
         for area in areas.values():
             for name in (area.name_fi, area.name_sv):
                 by_name.setdefault(fold(name), area.district)
         return cls(areas, by_name)
 
-    def area(self, code: str) -> PostalArea | None:
+    def area(self, code: str) -> Area | None:
         return self.areas.get(code.strip())
 
     def district_for(self, value: str) -> str | None:

@@ -43,8 +43,8 @@ def keep_index_current() -> None:
     if time.monotonic() - last < ROLL_FORWARD_EVERY_SECONDS:
         return
     current_app.extensions["index_rolled_at"] = time.monotonic()
-    with db.transaction() as session:
-        indexing.roll_forward(session, schedule.local_now(current_app.config["PORTAL_TIMEZONE"]))
+    indexing.roll_forward_apart(current_app.extensions["db_sessionmaker"],
+                                schedule.local_now(current_app.config["PORTAL_TIMEZONE"]))
 
 
 def suggestions(f: catalogue_filters.Filters, args) -> list[dict]:
