@@ -18,7 +18,7 @@ display.register(bp)
 def activity_list():
     filters = queries.filters_from(request.args)
     results = queries.search(filters)
-    partial = bool(htmx_request.htmx) and htmx_request.htmx.target == "results"
+    partial = results_fragment_wanted()
     context = {"filters": filters, "results": results, "without": without, "args": request.args,
                "today": schedule.local_now().date(), "partial": partial,
                "hints": [] if results.total else queries.suggestions(filters, request.args)}
@@ -26,8 +26,19 @@ def activity_list():
         response = current_app.make_response(render_block("catalogue/list.html", "results", **context))
     else:
         response = current_app.make_response(render_template("catalogue/list.html", **context))
-    response.vary.add("HX-Request")
+    # The same address answers with a fragment or a whole page depending on these request headers:
+    # a cache (the browser's own included) must not hand one out for the other.
+    response.vary.update(("HX-Request", "HX-Target", "HX-History-Restore-Request"))
     return response
+
+
+def results_fragment_wanted() -> bool:
+    """Only htmx's own swaps into #results get the results alone. When htmx goes Back or Forward
+    and has no copy of the page (its history cache is off or has forgotten it), it asks again with
+    HX-History-Restore-Request and puts the answer in place of the whole body: that answer must be
+    the whole page, or Back shows a results column with no page around it."""
+    htmx = htmx_request.htmx
+    return bool(htmx) and not htmx.history_restore_request and htmx.target == "results"
 
 
 @bp.get("/activities/<int:activity_id>")

@@ -20,11 +20,14 @@ bp.add_app_template_global(qr_svg)
 def toggle(change: str, activity_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
-    if change == "add" and not store.activities([activity_id]):
+    found = store.activities([activity_id])
+    if change == "add" and not found:
         abort(404)
     (store.add if change == "add" else store.remove)(activity_id)
     if htmx_request.htmx:
-        return render_template("mylist/toggle.html", activity_id=activity_id, in_list=activity_id in store.ids())
+        # The button swapped in still names its activity (one that no longer exists can only be removed).
+        return render_template("mylist/toggle.html", activity=found[0] if found else None, activity_id=activity_id,
+                               in_list=activity_id in store.ids())
     return redirect(safe_return_path(request.form.get("next") or url_for("mylist.page")), code=303)
 
 
