@@ -83,6 +83,35 @@ def update_user(app, staff_id: int, **values) -> None:
                 setattr(found, key, value)
 
 
+def session_row(app, client):
+    """The server-side session row behind a client's staff cookie (None when it has none)."""
+    import hashlib
+
+    from portal.staff.models import StaffSession
+
+    cookie = client.get_cookie("__Host-staff")
+    if cookie is None:
+        return None
+    with app.app_context():
+        session = portal_db.session()
+        try:
+            return session.scalar(select(StaffSession).where(
+                StaffSession.token_hash == hashlib.sha256(cookie.value.encode()).hexdigest()))
+        finally:
+            session.close()
+
+
+def update_session(app, client, **values) -> None:
+    from portal.staff.models import StaffSession
+
+    row_id = session_row(app, client).id
+    with app.app_context():
+        with portal_db.transaction() as session:
+            row = session.get(StaffSession, row_id)
+            for key, value in values.items():
+                setattr(row, key, value)
+
+
 def current_step() -> int:
     return int(time.time() // 30)
 

@@ -1,39 +1,215 @@
-"""Staff sign-in and access: Argon2 password hashes, a one-time code from an authenticator app
-(TOTP), lockout after repeated failures, sessions that expire, and `requires(...)` on every route."""
+"""Staff sign-in and access: Argon2 password hashes, a one-time code from an authenticator app (TOTP),
+sessions kept on the server (the cookie holds only a random token), growing delays after failures,
+and `requires(...)` on every route.
+
+Brute force: every wrong password or code counts, by one UPDATE on the account and one row per address,
+so failures sent in parallel all count. After five, the account waits 1 minute, then 2, 4, 8 and at most
+15. A stranger can keep an account waiting, but not keep its owner out: the right password and code from
+an address with no recent failures still get in (after a short pause, so guessing from many addresses
+stays slow), and the owner is told at the next sign-in how many attempts failed."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import hmac
+import secrets
 import time
 
 import pyotp
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, url_for
+from sqlalchemy import func, or_, select, update
 
 from portal import crypto, db
 from portal.db import utcnow
+from portal.staff import audit
 from portal.staff.accounts import by_email
-from portal.staff.models import StaffUser
+from portal.staff.models import SignInFailure, StaffSession, StaffUser
 from portal.staff.passwords import password_matches
 
-MAX_FAILURES = 5
-LOCKOUT = dt.timedelta(minutes=15)
-IDLE_LIMIT = 30 * 60  # seconds without a request before signing in again
-ABSOLUTE_LIMIT = 10 * 3600  # a working day at most
+MAX_FAILURES = 5  # failures before the first delay
+FIRST_DELAY = dt.timedelta(minutes=1)  # doubled with each further failure
+LONGEST_DELAY = dt.timedelta(minutes=15)
+ADDRESS_WINDOW = dt.timedelta(minutes=15)
+# Failures from one address (any accounts) within the window before that address is refused outright.
+# Offices share an address, so this leaves room for colleagues' typing mistakes.
+ADDRESS_LIMIT = 20
+SLOWDOWN_SECONDS = 2.0  # the pause for a right sign-in while its account is waiting
+IDLE_LIMIT = dt.timedelta(minutes=30)  # without a request before signing in again
+ABSOLUTE_LIMIT = dt.timedelta(hours=10)  # a working day at most
+HALF_WAY_LIMIT = dt.timedelta(minutes=10)  # from the right password to the code
+CONFIRM_WINDOW = dt.timedelta(minutes=10)  # admin actions need the password typed this recently
+SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often
 ISSUER = "Wellbeing portal"
-def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
-    """The user and "ok", or None and why not: "locked" or "wrong" (the same message to the person)."""
-    user = by_email(email)
+
+
+# --- the cookie -------------------------------------------------------------------------------------------
+
+def cookie_name() -> str:
+    """`__Host-` (HTTPS only, this host only, path /) wherever cookies are Secure; plain for `make run`."""
+    return "__Host-staff" if current_app.config.get("SESSION_COOKIE_SECURE", True) else "staff"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def write_cookie(response):
+    """After each request: hand out a new session's token, or remove an ended one."""
+    if "staff_cookie" in g:
+        secure = current_app.config.get("SESSION_COOKIE_SECURE", True)
+        if g.staff_cookie:
+            response.set_cookie(cookie_name(), g.staff_cookie, path="/", secure=secure, httponly=True,
+                                samesite="Lax")
+        else:
+            response.delete_cookie(cookie_name(), path="/", secure=secure, httponly=True, samesite="Lax")
+    return response
+
+
+def _row() -> StaffSession | None:
+    """This browser's session row, whatever its stage, if it is neither revoked nor past its limits."""
+    if "staff_row" in g:
+        return g.staff_row
+    g.staff_row = None
+    token = request.cookies.get(cookie_name())
+    if not token or len(token) > 100:
+        return None
+    row = db.session().scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
     now = utcnow()
-    if user and user.locked_until and user.locked_until > now:
-        return None, "locked"
-    if not password_matches(user, password) or not user.active:
-        if user:
-            with db.transaction():
-                user.failed_sign_ins += 1
-                if user.failed_sign_ins >= MAX_FAILURES:
-                    user.locked_until, user.failed_sign_ins = now + LOCKOUT, 0
+    if row is None or row.revoked_at or row.expires_at <= now or now - row.last_seen_at > IDLE_LIMIT:
+        g.staff_cookie = ""
+        return None
+    g.staff_row = row
+    return row
+
+
+def user_agent_summary(header: str | None) -> str | None:
+    """"Firefox, Windows": enough to recognise one's own devices, nothing that singles a person out."""
+    header = header or ""
+    browser = next((name for key, name in (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                                           ("Safari/", "Safari")) if key in header), None)
+    system = next((name for key, name in (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"),
+                                          ("iPad", "iOS"), ("Mac OS", "macOS"), ("Linux", "Linux")) if key in header),
+                  None)
+    return ", ".join(part for part in (browser, system) if part) or None
+
+
+def _start(user: StaffUser, stage: str, enrol_secret: str | None = None) -> StaffSession:
+    """A new row and a new token; the browser's earlier row (if any) is revoked, so an id planted before
+    signing in is worth nothing afterwards."""
+    token, now = secrets.token_urlsafe(32), utcnow()
+    previous = _row()
+    lifetime = ABSOLUTE_LIMIT if stage == "active" else HALF_WAY_LIMIT
+    row = StaffSession(token_hash=_hash(token), staff_id=user.id, stage=stage, created_at=now, last_seen_at=now,
+                       expires_at=now + lifetime, password_at=now, enrol_secret=enrol_secret,
+                       user_agent=user_agent_summary(request.headers.get("User-Agent")))
+    with db.transaction() as session:
+        if previous is not None:
+            previous.revoked_at = now
+        session.add(row)
+        # Rows long past their limits are of no use to anyone.
+        session.execute(StaffSession.__table__.delete().where(StaffSession.expires_at < now - dt.timedelta(days=30)))
+    g.staff_cookie, g.staff_row = token, row
+    g.pop("staff", None)
+    return row
+
+
+def _revoke(*conditions) -> None:
+    with db.transaction() as session:
+        session.execute(update(StaffSession).where(StaffSession.revoked_at.is_(None), *conditions)
+                        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+
+
+# --- signing in -------------------------------------------------------------------------------------------
+
+def address_key() -> str:
+    """The client address as a keyed hash: failures are counted per address without storing it."""
+    address = (request.remote_addr or "unknown").encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), address, hashlib.sha256).hexdigest()
+
+
+def _address_failures(address: str) -> int:
+    since = utcnow() - ADDRESS_WINDOW
+    return db.session().scalar(select(func.count()).select_from(SignInFailure)
+                               .where(SignInFailure.address == address, SignInFailure.at > since))
+
+
+def delay_after(failures: int) -> dt.timedelta | None:
+    if failures < MAX_FAILURES:
+        return None
+    return min(FIRST_DELAY * 2 ** min(failures - MAX_FAILURES, 10), LONGEST_DELAY)
+
+
+def _gate(user: StaffUser | None, address: str) -> str:
+    """"ok", "slow" (the account is waiting but this address has not failed) or "refused"."""
+    failures = _address_failures(address)
+    if failures >= ADDRESS_LIMIT:
+        return "refused"
+    locked_until = db.session().scalar(select(StaffUser.locked_until).where(StaffUser.id == user.id)) if user else None
+    if locked_until and locked_until > utcnow():
+        return "slow" if failures == 0 else "refused"
+    return "ok"
+
+
+def _record_failure(user: StaffUser | None, address: str, kind: str) -> None:
+    """One transaction: a row for the address, +1 on the account in the database itself (not read,
+    added and written back, which loses counts when tries arrive together), and its delay."""
+    now = utcnow()
+    with db.transaction() as session:
+        session.add(SignInFailure(at=now, address=address, staff_id=user.id if user else None))
+        session.execute(SignInFailure.__table__.delete().where(SignInFailure.at < now - dt.timedelta(days=1)))
+        audit.add(session, user.id if user else None, "sign_in_failed", "staff_user", user.id if user else None,
+                  kind if user else f"{kind}, unknown account")
+        if user is None:
+            return
+        failures = session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
+                                   .values(failed_sign_ins=StaffUser.failed_sign_ins + 1)
+                                   .returning(StaffUser.failed_sign_ins)).scalar_one()
+        delay = delay_after(failures)
+        if delay:
+            until = now + delay
+            table = StaffUser.__table__
+            session.execute(update(table).where(table.c.id == user.id,
+                                                or_(table.c.locked_until.is_(None), table.c.locked_until < until))
+                            .values(locked_until=until))
+            audit.add(session, user.id, "locked", "staff_user", user.id, f"{int(delay.total_seconds() // 60)} min")
+
+
+def _slow_down(user: StaffUser) -> None:
+    audit.security("sign_in_slowed", user.id)
+    time.sleep(SLOWDOWN_SECONDS)
+
+
+def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
+    """The user and "ok", or None and why not: "locked" or "wrong" (the same message to the person).
+    On "ok" the browser holds a half-way session, waiting for the code."""
+    address, user = address_key(), by_email(email)
+    gate = _gate(user, address)
+    # The hash is checked in every case, so the time taken does not tell which addresses exist.
+    right = password_matches(user, password) and user.active
+    if not right:
+        _record_failure(user if user and user.active else None, address, "password")
         return None, "wrong"
+    if gate == "refused":
+        audit.security("sign_in_refused", user.id)
+        return None, "locked"
+    if gate == "slow":
+        _slow_down(user)
+    _start(user, "password", crypto.encrypt(new_totp_secret()) if not user.totp_secret else None)
     return user, "ok"
+
+
+def half_way() -> tuple[StaffUser, StaffSession] | tuple[None, None]:
+    """The account whose password was just right in this browser, and its half-way session."""
+    row = _row()
+    if row is None or row.stage != "password":
+        return None, None
+    user = db.session().get(StaffUser, row.staff_id)
+    return (user, row) if user and user.active else (None, None)
+
+
+def enrol_secret(row: StaffSession) -> str:
+    return crypto.decrypt(row.enrol_secret)
 
 
 def new_totp_secret() -> str:
@@ -45,38 +221,101 @@ def totp_uri(user: StaffUser, secret: str) -> str:
 
 
 def code_matches(user: StaffUser, secret: str, code: str) -> bool:
-    """A current code (30 s steps, one step of clock drift allowed), each accepted only once."""
+    """A current code (30 s steps, one step of clock drift allowed), each accepted only once: the step is
+    claimed with UPDATE … WHERE last_totp_step < step, which only one of several parallel tries wins."""
     totp = pyotp.TOTP(secret)
-    code = "".join(ch for ch in code if ch.isdigit())
+    code = "".join(ch for ch in code if ch in "0123456789")
     now = time.time()
     for drift in (0, -1, 1):
         step = int(now // totp.interval) + drift
-        if totp.at(step * totp.interval) == code and (user.last_totp_step or 0) < step:
-            with db.transaction():
-                user.last_totp_step = step
-                user.failed_sign_ins = 0
-            return True
+        if code and totp.at(step * totp.interval) == code:
+            table = StaffUser.__table__
+            with db.transaction() as session:
+                claimed = session.execute(update(table).where(
+                    table.c.id == user.id, or_(table.c.last_totp_step.is_(None), table.c.last_totp_step < step))
+                    .values(last_totp_step=step)).rowcount
+            return claimed == 1
     return False
+
+
+def check_code(user: StaffUser, secret: str, code: str) -> bool:
+    """The second step, with the same counting and delays as the password."""
+    address = address_key()
+    gate = _gate(user, address)
+    if not code_matches(user, secret, code):
+        _record_failure(user, address, "code")
+        return False
+    if gate == "refused":
+        audit.security("sign_in_refused", user.id)
+        return False
+    if gate == "slow":
+        _slow_down(user)
+    return True
 
 
 def user_secret(user: StaffUser) -> str | None:
     return crypto.decrypt(user.totp_secret) if user.totp_secret else None
 
 
-def sign_in(user: StaffUser) -> None:
-    session.clear()
-    session["staff_id"], session["staff_version"] = user.id, user.session_version
-    session["staff_since"] = session["staff_seen"] = int(time.time())
+def sign_in(user: StaffUser) -> int:
+    """Fully signed in: a new session (new token). Returns how many tries failed since the last sign-in."""
+    failures = db.session().scalar(select(StaffUser.failed_sign_ins).where(StaffUser.id == user.id)) or 0
+    with db.transaction() as session:
+        session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
+                        .values(failed_sign_ins=0, locked_until=None))
+        audit.add(session, user.id, "sign_in", "staff_user", user.id, f"{failures} failed before" if failures else None)
+    _start(user, "active")
+    return failures
 
 
 def sign_out() -> None:
-    session.clear()
+    row = _row()
+    if row is not None:
+        _revoke(StaffSession.id == row.id)
+        audit.security("sign_out", row.staff_id)
+    g.staff_cookie, g.staff_row, g.staff = "", None, None
 
 
 def sign_out_everywhere(user: StaffUser) -> None:
-    with db.transaction():
-        user.session_version += 1
-    session.clear()
+    _revoke(StaffSession.staff_id == user.id)
+    audit.security("sign_out_everywhere", user.id)
+    g.staff_cookie, g.staff_row, g.staff = "", None, None
+
+
+def end_other_sessions(user: StaffUser) -> None:
+    """After a password change: every session of the account but this one."""
+    row = _row()
+    _revoke(StaffSession.staff_id == user.id, *([StaffSession.id != row.id] if row else []))
+
+
+def end_all_sessions_of(user_id: int) -> None:
+    _revoke(StaffSession.staff_id == user_id)
+
+
+def end_session(user: StaffUser, session_id: int) -> bool:
+    """Sign out one of one's own sessions (a phone left signed in, say)."""
+    found = db.session().scalar(select(StaffSession.id).where(StaffSession.id == session_id,
+                                                              StaffSession.staff_id == user.id,
+                                                              StaffSession.revoked_at.is_(None)))
+    if found is None:
+        return False
+    _revoke(StaffSession.id == session_id)
+    audit.security("session_ended", user.id)
+    return True
+
+
+def open_sessions(user: StaffUser) -> list[StaffSession]:
+    now = utcnow()
+    return list(db.session().scalars(
+        select(StaffSession).where(StaffSession.staff_id == user.id, StaffSession.stage == "active",
+                                   StaffSession.revoked_at.is_(None), StaffSession.expires_at > now,
+                                   StaffSession.last_seen_at > now - IDLE_LIMIT)
+        .order_by(StaffSession.last_seen_at.desc())))
+
+
+def this_session() -> StaffSession | None:
+    row = _row()
+    return row if row is not None and row.stage == "active" else None
 
 
 def current_staff() -> StaffUser | None:
@@ -84,19 +323,49 @@ def current_staff() -> StaffUser | None:
     if "staff" in g:
         return g.staff
     g.staff = None
-    staff_id, now = session.get("staff_id"), int(time.time())
-    if staff_id is None:
+    row = _row()
+    if row is None or row.stage != "active":
         return None
-    if now - session.get("staff_seen", 0) > IDLE_LIMIT or now - session.get("staff_since", 0) > ABSOLUTE_LIMIT:
-        session.clear()
+    user = db.session().get(StaffUser, row.staff_id)
+    if user is None or not user.active:
         return None
-    user = db.session().get(StaffUser, staff_id)
-    if user is None or not user.active or user.session_version != session.get("staff_version"):
-        session.clear()
-        return None
-    session["staff_seen"] = now
+    now = utcnow()
+    if now - row.last_seen_at > SEEN_EVERY:
+        with db.transaction():
+            row.last_seen_at = now
     g.staff, g.private_page = user, True
     return user
+
+
+# --- confirming the password before admin actions -----------------------------------------------------------
+
+def recently_confirmed() -> bool:
+    row = this_session()
+    return bool(row and row.password_at and utcnow() - row.password_at < CONFIRM_WINDOW)
+
+
+def confirm_password(user: StaffUser, password: str) -> bool:
+    """The password typed again: counted like a sign-in try when wrong."""
+    address = address_key()
+    if _gate(user, address) == "refused" or not password_matches(user, password):
+        _record_failure(user, address, "confirmation")
+        return False
+    row = this_session()
+    with db.transaction() as session:
+        row.password_at = utcnow()
+        audit.add(session, user.id, "confirmed", "staff_user", user.id)
+    return True
+
+
+# --- who may open what -----------------------------------------------------------------------------------
+
+def start_page(user: StaffUser) -> str:
+    """Where each role begins: the queue for advisers (and admins), the listings for editors and organisers."""
+    if user.has("adviser"):
+        return url_for("staff_queue.queue_page")
+    if user.has("editor", "organiser"):
+        return url_for("staff_catalogue.listings_page")
+    return url_for("staff_auth.sessions_page")
 
 
 def requires(*roles: str):
@@ -108,6 +377,7 @@ def requires(*roles: str):
             if user is None:
                 return redirect(url_for("staff_auth.sign_in", next=request.full_path.rstrip("?")))
             if roles and not user.has(*roles):
+                audit.security("refused", user.id, (request.endpoint or "")[:200])
                 abort(403)
             return view(*args, **kwargs)
         guarded.required_roles = roles or ("any staff",)

@@ -8,12 +8,12 @@ import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DecimalField, Form, FormField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.catalogue import vocab
+from portal.staff.forms import StaffForm
 
 # A weekday as editors write it in any of the three languages.
 DAY_WORDS = {**{d: d for d in vocab.WEEKDAYS},
@@ -68,6 +68,7 @@ def read_days(text: str) -> list[dt.date]:
 
 
 class TextsForm(Form):
+    Meta = StaffForm.Meta  # control characters dropped, as in every form
     name = StringField(_l("Name"), validators=[Length(max=200)])
     summary = StringField(_l("Summary in one plain sentence"), validators=[Length(max=300)])
     description = TextAreaField(_l("What to expect"), description=_l("Paragraphs, lists, bold, italics and links are kept; nothing else."),
@@ -76,7 +77,7 @@ class TextsForm(Form):
     how_to_join = TextAreaField(_l("How to join"), validators=[Length(max=1000)])
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(StaffForm):
     text_fi = FormField(TextsForm, label=_l("In Finnish (required)"))
     text_sv = FormField(TextsForm, label=_l("In Swedish"))
     text_en = FormField(TextsForm, label=_l("In English"))
@@ -110,21 +111,31 @@ class ActivityForm(FlaskForm):
 
     def validate_weekly(self, field):
         try:
-            read_weekly(field.data)
+            times = read_weekly(field.data)
         except ValueError as bad:
             raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad)))
+        _ends_after_start(field.data, [(starts, ends) for _day, starts, ends in times])
 
     def validate_dates(self, field):
         try:
-            read_dates(field.data)
+            times = read_dates(field.data)
         except ValueError as bad:
             raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad)))
+        _ends_after_start(field.data, times)
 
     def validate_cancelled(self, field):
         try:
             read_days(field.data)
         except ValueError as bad:
             raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad)))
+
+
+def _ends_after_start(text: str, times: list) -> None:
+    """A time that ends before (or when) it starts is a typing mistake: name the line."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for line, (starts, ends) in zip(lines, times):
+        if ends <= starts:
+            raise ValidationError(_l("This time ends before it starts: %(line)s", line=line))
 
 
 def with_access_fields(form_class: type[ActivityForm]) -> type[ActivityForm]:

@@ -1,11 +1,13 @@
-"""Staff accounts, the audit log of access to personal data, and advisers' notes on items."""
+"""Staff accounts and their sessions, sign-in failures, the audit log of access to personal data (and of
+security events), and advisers' notes on items."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.crypto import SealedText
 from portal.db import utcnow
 from portal.db import Base
 
@@ -19,19 +21,56 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(200), unique=True)  # stored lower case
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str | None] = mapped_column(Text)  # encrypted; None until enrolled
+    totp_secret: Mapped[str | None] = mapped_column(SealedText)  # encrypted; None until enrolled
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id"))  # for the organiser role
     active: Mapped[bool] = mapped_column(default=True)
+    # Wrong passwords and codes since the last full sign-in; raised by one UPDATE so parallel tries all count.
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    # Sign-ins wait until then (growing delays), except the right password and code from an address that
+    # has not failed: a stranger can slow an adviser down but not keep them out.
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    # Raised by "sign out everywhere": sessions carrying an older number stop working.
+    # Unused since sessions live in staff_session (kept so older rows and migrations stay in step).
     session_version: Mapped[int] = mapped_column(default=1)
     last_totp_step: Mapped[int | None]  # a one-time code is accepted only once
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     def has(self, *roles: str) -> bool:
         return "admin" in self.roles or any(role in self.roles for role in roles)
+
+
+class StaffSession(Base):
+    """A signed-in browser (or one half-way through signing in). The cookie holds only a random token;
+    its SHA-256 is stored, so a copy of the table does not let anyone in. Signing out revokes the row."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    # "password": the password was right, the code is still to come; "active": fully signed in.
+    stage: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)  # the absolute limit
+    # When the password was last typed here (sign-in or confirming it): admin actions need it recent.
+    password_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    user_agent: Mapped[str | None] = mapped_column(String(60))  # "Firefox on Windows", never the whole header
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    enrol_secret: Mapped[str | None] = mapped_column(SealedText)  # encrypted; the authenticator key being set up
+
+
+class SignInFailure(Base):
+    """One row per wrong password or code, so failures from one address are counted without a race."""
+
+    __tablename__ = "staff_sign_in_failure"
+    __table_args__ = (Index("ix_staff_sign_in_failure_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # A keyed hash of the client address: enough to count, without keeping the address itself.
+    address: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
 
 class AuditEntry(Base):
@@ -58,7 +97,7 @@ class ItemNote(Base):
     item_id: Mapped[int]
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    text: Mapped[str | None] = mapped_column(Text)  # encrypted; None once retention removed it
+    text: Mapped[str | None] = mapped_column(SealedText)  # encrypted; None once retention removed it
 
 
 class ListingChange(Base):

@@ -24,7 +24,9 @@ def _period() -> tuple[dt.date, dt.date, bool]:
         end = dt.date.fromisoformat(request.args.get("end") or default[1].isoformat())
     except ValueError:
         return *default, False
-    if start > end or (end - start).days > 3 * 366:
+    # Dates far from now (9999-12-31, say) would overflow the month arithmetic; nobody needs them.
+    earliest, latest = dt.date(2000, 1, 1), today + dt.timedelta(days=366)
+    if not (earliest <= start <= latest and earliest <= end <= latest) or start > end or (end - start).days > 3 * 366:
         return *default, False
     return start, end, True
 
