@@ -239,9 +239,8 @@ def test_htmx_back_button_restores_the_earlier_results(portal_server, fresh_cont
 
 
 def test_removing_a_choice_keeps_the_form_in_step(portal_server, fresh_context):
-    """A "your choices" button changes the choices, so it loads the whole page (hx-boost is off for
-    it): the filter form beside the results then shows the same choices as the address and the
-    results. (Swapping the form in place would move a keyboard user's focus.)"""
+    """A "your choices" chip updates the results in place (htmx): the filter form beside them must
+    then show the same choices as the address and the results (enhance.js sets it from the address)."""
     page = fresh_context(js=True).new_page()
     page.goto(portal_server.url("/en/activities?category=exercise&price=free"))
     wait_for_htmx(page)

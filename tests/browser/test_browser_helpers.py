@@ -56,6 +56,10 @@ def add_three_without_javascript(page, portal_server, lang: str) -> list[str]:
         card = page.locator(CARDS).nth(i)
         assert card.locator(".in-list").count() == 1, f"“{names[-1]}” is not shown as in the list"
         assert "/my-list/remove/" in card.locator("form.mylist-toggle").get_attribute("action")
+        # The swapped-in button still says which activity it removes (its hidden part), in the name's language.
+        swapped = card.locator("form.mylist-toggle button")
+        assert names[-1] in swapped.inner_text() or names[-1] in swapped.text_content(), (
+            f"after adding, the button reads “{swapped.text_content().strip()}”: every button of the list sounds the same")
         assert f"({i + 1})" in header_count(page)
     return names
 
@@ -175,6 +179,10 @@ def test_my_list_with_htmx_swaps_the_button_in_place(portal_server, fresh_contex
         card.locator(".in-list").wait_for()
         assert card.locator("form.mylist-toggle").count() == 1, "the swap must not leave two forms"
         assert "/my-list/remove/" in card.locator("form.mylist-toggle").get_attribute("action")
+        # The swapped-in button still says which activity it removes (its hidden part), in the name's language.
+        swapped = card.locator("form.mylist-toggle button")
+        assert names[-1] in swapped.inner_text() or names[-1] in swapped.text_content(), (
+            f"after adding, the button reads “{swapped.text_content().strip()}”: every button of the list sounds the same")
     assert page.evaluate("window.__sameDocument") == "still here", "the page was reloaded instead of updated"
     address_after = page.url
     assert_no_axe(page, "results after htmx added three activities")
