@@ -32,8 +32,8 @@ FIRST_DELAY = dt.timedelta(minutes=1)  # doubled with each further failure
 LONGEST_DELAY = dt.timedelta(minutes=15)
 ADDRESS_WINDOW = dt.timedelta(minutes=15)
 # Failures from one address (any accounts) within the window before that address is refused outright.
-# Offices share an address, so this leaves room for colleagues' typing mistakes.
-ADDRESS_LIMIT = 20
+# As many as the form's own rate limit lets through; this one also holds across workers without Redis.
+ADDRESS_LIMIT = 10
 SLOWDOWN_SECONDS = 2.0  # the pause for a right sign-in while its account is waiting
 IDLE_LIMIT = dt.timedelta(minutes=30)  # without a request before signing in again
 ABSOLUTE_LIMIT = dt.timedelta(hours=10)  # a working day at most
