@@ -1,19 +1,56 @@
-"""Encryption at rest for personal texts (concern notices and their drafts).
+"""Encryption at rest for personal data (callback requests, concern notices and their drafts,
+advisers' notes, staff authenticator keys).
 
-Keys come from PORTAL_DATA_KEYS (comma-separated Fernet keys, newest first) or, in development,
-from instance/data_keys. Old keys stay readable after a new one is put first, and
-`flask --app app keys rotate` re-encrypts everything with the newest.
+Every encrypted column is declared with a type from here, so the schema itself lists them:
+`EncryptedText` encrypts and decrypts a text on its own; `SealedText` marks a column whose value the
+code seals with `encrypt()` (JSON). Keys come from PORTAL_DATA_KEYS (comma-separated Fernet keys,
+newest first) or, in development, from instance/data_keys. Old keys stay readable after a new one is
+put first, and `flask --app app keys rotate` re-encrypts every such column with the newest.
 """
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import click
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import Column, MetaData, Text, select, type_coerce, update
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+
+class Encrypted(TypeDecorator):
+    """A text column that holds Fernet tokens (the database sees only text)."""
+
+    impl = Text
+    cache_ok = True
+
+
+class EncryptedText(Encrypted):
+    """A personal text, encrypted on the way in and decrypted on the way out."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else _fernet().encrypt(value.encode()).decode()
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else _open(value).decode()
+
+
+class SealedText(Encrypted):
+    """A column whose value the code seals itself with `encrypt()` and opens with `decrypt()`."""
+
+    cache_ok = True
+
+
+def encrypted_columns(metadata: MetaData) -> list[Column]:
+    return [column for table in metadata.sorted_tables for column in table.columns
+            if isinstance(column.type, Encrypted)]
 
 
 def load_keys(instance_path: Path) -> list[str]:
@@ -44,31 +81,63 @@ def generate_command():
 
 @keys_cli.command("rotate")
 def rotate_command():
-    """Re-encrypt all stored personal data with the newest key, so older keys can be retired."""
-    from sqlalchemy import select
-
+    """Re-encrypt every encrypted column with the newest key, so older keys can be retired."""
     from portal import db
-    from portal.concern.models import ConcernDraft, ConcernNotice
+    from portal.models import load_all
 
-    count = 0
+    load_all()
     with db.transaction() as session:
-        for row in session.scalars(select(ConcernDraft)):
-            row.answers, count = rotate(row.answers), count + 1
-        for row in session.scalars(select(ConcernNotice).where(ConcernNotice.personal.is_not(None))):
-            row.personal, count = rotate(row.personal), count + 1
-    click.echo(f"{count} records re-encrypted with the newest key.")
+        per_column, rows = rotate_all(session)
+    for column, count in per_column.items():
+        click.echo(f"{column}: {count}")
+    click.echo(f"{rows} records re-encrypted with the newest key.")
 
 
-def encrypt(data) -> str:
-    return current_app.extensions["fernet"].encrypt(json.dumps(data, ensure_ascii=False).encode()).decode()
+def rotate_all(session: Session) -> tuple[dict[str, int], int]:
+    """Re-encrypt the stored tokens of every encrypted column in place (they are never decrypted into
+    Python objects here). Returns {table.column: values re-encrypted} and the number of rows touched."""
+    per_column: dict[str, int] = {}
+    touched: Counter = Counter()
+    for column in encrypted_columns(db_metadata()):
+        table, key = column.table, list(column.table.primary_key.columns)
+        raw = type_coerce(column, Text)
+        count = 0
+        for row in session.execute(select(*key, raw.label("token")).where(column.is_not(None))):
+            match = [c == row[i] for i, c in enumerate(key)]
+            session.execute(update(table).where(*match).values({column.name: type_coerce(rotate(row.token), Text)}))
+            touched[(table.name, tuple(row[:len(key)]))] = 1
+            count += 1
+        per_column[f"{table.name}.{column.name}"] = count
+    return per_column, len(touched)
 
 
-def decrypt(token: str):
+def db_metadata() -> MetaData:
+    from portal.db import Base
+
+    return Base.metadata
+
+
+def _fernet() -> MultiFernet:
+    return current_app.extensions["fernet"]
+
+
+def _open(token: str) -> bytes:
     try:
-        return json.loads(current_app.extensions["fernet"].decrypt(token.encode()))
+        return _fernet().decrypt(token.encode())
     except InvalidToken as error:  # a key was removed before its data was rotated
         raise RuntimeError("Encrypted data cannot be read with the configured keys.") from error
 
 
+def encrypt(data) -> str:
+    return _fernet().encrypt(json.dumps(data, ensure_ascii=False).encode()).decode()
+
+
+def decrypt(token: str):
+    return json.loads(_open(token))
+
+
 def rotate(token: str) -> str:
-    return current_app.extensions["fernet"].rotate(token.encode()).decode()
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as error:
+        raise RuntimeError("Encrypted data cannot be read with the configured keys.") from error

@@ -166,8 +166,13 @@ def rows(app, statement) -> list:
             session.close()
 
 
+def callbacks_where(app, test) -> list[CallbackRequest]:
+    """The callback requests whose (decrypted) fields pass `test`: names are encrypted, so SQL cannot compare them."""
+    return [found for found in objects(app, select(CallbackRequest).order_by(CallbackRequest.id)) if test(found)]
+
+
 def callbacks_named(app, name: str) -> list[CallbackRequest]:
-    return objects(app, select(CallbackRequest).where(CallbackRequest.name == name))
+    return callbacks_where(app, lambda found: found.name == name)
 
 
 def callback_by_reference(app, reference: str) -> CallbackRequest | None:

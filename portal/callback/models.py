@@ -1,11 +1,13 @@
-"""A resident's request to be called back by the advice line."""
+"""A resident's request to be called back by the advice line. What identifies the person (names, phone
+numbers, their words) is encrypted at rest by the column type."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.crypto import EncryptedText
 from portal.db import Base
 from portal.handling import HandledItem
 
@@ -16,15 +18,15 @@ class CallbackRequest(HandledItem, Base):
     __tablename__ = "callback_request"
 
     for_someone_else: Mapped[bool] = mapped_column(default=False)
-    name: Mapped[str | None] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    name: Mapped[str | None] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)  # E.164
     call_language: Mapped[str] = mapped_column(String(5))
-    interpreter_language: Mapped[str | None] = mapped_column(String(60))
+    interpreter_language: Mapped[str | None] = mapped_column(EncryptedText)
     time_window: Mapped[str] = mapped_column(String(12))
     topic: Mapped[str | None] = mapped_column(String(20))
-    message: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(EncryptedText)
     voicemail_ok: Mapped[bool] = mapped_column(default=False)
-    helper_name: Mapped[str | None] = mapped_column(String(100))
-    helper_phone: Mapped[str | None] = mapped_column(String(20))
+    helper_name: Mapped[str | None] = mapped_column(EncryptedText)
+    helper_phone: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     reached_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, String, Text
+from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.crypto import SealedText
 from portal.db import Base, utcnow
 from portal.handling import HandledItem
 
@@ -24,7 +25,7 @@ class ConcernDraft(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the cookie holds the token itself
     ui_language: Mapped[str] = mapped_column(String(2))
-    answers: Mapped[str] = mapped_column(Text)  # encrypted JSON
+    answers: Mapped[str] = mapped_column(SealedText)  # encrypted JSON
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
@@ -40,5 +41,5 @@ class ConcernNotice(HandledItem, Base):
     person_knows: Mapped[str] = mapped_column(String(10))
     worries: Mapped[list[str]] = mapped_column(JSON, default=list)
     district: Mapped[str | None] = mapped_column(String(20))
-    personal: Mapped[str | None] = mapped_column(Text)  # encrypted JSON; None once retention removed it
+    personal: Mapped[str | None] = mapped_column(SealedText)  # encrypted JSON; None once retention removed it
     status: Mapped[str] = mapped_column(String(20), default="received", index=True)
