@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, render_template, request
+import math
+import time
+
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -21,7 +26,13 @@ MESSAGES = {
     429: (_l("Too many tries"), _l("Please wait a moment and try again.")),
     500: (_l("Sorry, something went wrong on our side"),
           _l("Please try again in a moment. If it keeps happening, call us.")),
+    503: (_l("The service is not available just now"),
+          _l("Please try again in a few minutes. Answers you had already saved are kept.")),
 }
+
+# The database could not be reached (restarting, a lost connection, a full pool): a short wait helps,
+# so the visitor gets a 503 that says so, never a 500.
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, SQLTimeoutError)
 
 
 # Forms that can show themselves again with what was typed when their security token has expired.
@@ -49,6 +60,16 @@ def render_error(status: int, heading=None, message=None):
                            message=message or default_message), status
 
 
+def _too_many_requests():
+    """A limit of flask-limiter's (staff sign-in): the page says so and Retry-After says when."""
+    from portal.limits import limiter
+
+    current = limiter.current_limit
+    wait = max(1, math.ceil(current.reset_at - time.time())) if current is not None else 60
+    body, status = render_error(429)
+    return body, status, {"Retry-After": str(wait)}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_expired(_error):
@@ -59,7 +80,24 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429:
+            return _too_many_requests()
         return render_error(error.code or 500)
+
+    def database_unavailable(error):
+        # The type only: the error's text can carry the statement's values (personal data).
+        current_app.logger.error("Database unavailable: %s", type(error).__name__)
+        from portal import db
+
+        try:
+            db.session().rollback()
+        except Exception:  # noqa: BLE001 - the connection is already gone; the session is closed after the request
+            pass
+        body, status = render_error(503)
+        return body, status, {"Retry-After": "30"}
+
+    for exception in UNAVAILABLE:
+        app.register_error_handler(exception, database_unavailable)
 
     @app.errorhandler(InternalServerError)
     def server_error(_error):

@@ -23,6 +23,7 @@ MESSAGE_LIMIT = 500
 
 
 class CallbackForm(PortalForm):
+    submission_kind = "callback"
     for_whom = HiddenField(default="me")
     # The helper's own details come first on the page when someone fills this in for another person.
     helper_name = short_text(_l("Your name"), 100)

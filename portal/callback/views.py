@@ -5,11 +5,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal import limits
 from portal.callback import queries
 from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
 from portal.errors import expired_form_again, keeps_input_when_expired
 from portal.i18n import current_language
-from portal.limits import LOOKUPS, SUBMISSIONS, limiter
 from portal.workdays import add_working_days
 
 bp = Blueprint("callback", __name__, url_prefix="/<lang>/callback")
@@ -26,30 +26,39 @@ STATE_TEXT = {
 
 
 @bp.route("", methods=["GET", "POST"])
-@limiter.limit(SUBMISSIONS, methods=["POST"])
 def ask():
     form = CallbackForm()
     if request.method == "GET":
         form.for_whom.data = "other" if request.args.get("for") == "other" else "me"
         form.call_language.data = current_language()
-    if form.is_submitted() and form.looks_automated:
+        return _form_page(form)
+    if form.looks_automated:
         abort(400)
-    if not form.validate_on_submit():
-        return render_template("callback/form.html", form=form.prepare())
+    valid = form.validate_on_submit()
+    outcome = "ok" if valid else "failed"
+    if wait := limits.wait_seconds(limits.CALLBACK, outcome):
+        return limits.too_many(_form_page(form, limited=wait), wait)
+    if not valid:
+        limits.record(limits.CALLBACK, "failed")
+        return _form_page(form)
     try:
         saved = queries.save_request(form, current_language())
     except SQLAlchemyError as error:
         # The type only: the exception's text would carry the request's personal data into the log.
         current_app.logger.error("Saving a callback request failed: %s", type(error).__name__)
-        return render_template("callback/form.html", form=form, save_failed=True), 503
+        return _form_page(form, save_failed=True), 503
+    limits.record(limits.CALLBACK, "ok")
     session["callback_reference"] = saved.reference
     return redirect(url_for("callback.sent"), code=303)
 
 
+def _form_page(form: CallbackForm, **notices) -> str:
+    return render_template("callback/form.html", form=form.prepare(), **notices)
+
+
 @keeps_input_when_expired("callback.ask")
 def ask_again(**_view_args):
-    form = expired_form_again(CallbackForm())
-    return render_template("callback/form.html", form=form.prepare(), expired=True), 400
+    return _form_page(expired_form_again(CallbackForm()), expired=True), 400
 
 
 @bp.get("/sent")
@@ -63,12 +72,21 @@ def sent():
 
 
 @bp.route("/status", methods=["GET", "POST"])
-@limiter.limit(LOOKUPS, methods=["POST"])
 def status():
     form = StatusForm()
     found = None
-    if form.validate_on_submit() and not form.looks_automated:
-        found = queries.find_for_status(form.reference.data, form.last_digits.data)
-        if found is None:
-            form.reference.errors.append(_l("We could not find a request with that reference and phone number. Check both and try again."))
-    return render_template("callback/status.html", form=form.prepare(), found=found, state_text=STATE_TEXT)
+    if form.is_submitted():
+        if form.looks_automated:
+            abort(400)
+        # Checked before the look-up, whatever its outcome: a found request must not be a way to
+        # learn that a guess was right once the guesses are used up.
+        wait = max(limits.wait_seconds(limits.LOOKUP, "failed") or 0, limits.wait_seconds(limits.LOOKUP, "ok") or 0)
+        if wait:
+            return limits.too_many(render_template("callback/status.html", form=form, found=None,
+                                                   state_text=STATE_TEXT, limited=wait), wait)
+        if form.validate_on_submit():
+            found = queries.find_for_status(form.reference.data, form.last_digits.data)
+            if found is None:
+                form.reference.errors.append(_l("We could not find a request with that reference and phone number. Check both and try again."))
+        limits.record(limits.LOOKUP, "ok" if found else "failed")
+    return render_template("callback/status.html", form=form, found=found, state_text=STATE_TEXT)

@@ -40,15 +40,18 @@ def current() -> tuple[ConcernDraft | None, dict]:
 
 
 def save(draft: ConcernDraft | None, answers: dict, ui_language: str) -> ConcernDraft:
+    token = None
     with db.transaction() as s:
         if draft is None:
             token = secrets.token_urlsafe(24)
-            session[SESSION_KEY] = token
             draft = ConcernDraft(token_hash=token_hash(token), ui_language=ui_language, answers="")
             s.add(draft)
         draft.answers = crypto.encrypt(answers)
         draft.updated_at = utcnow()
         draft.expires_at = draft.updated_at + _lifetime()
+    # Only once the draft is stored: after a failed save the session must not point at nothing.
+    if token:
+        session[SESSION_KEY] = token
     return draft
 
 

@@ -12,7 +12,7 @@ from portal.catalogue.queries import places
 from portal.concern import drafts
 from portal.concern.models import ConcernDraft, ConcernNotice
 from portal.forms import e164, parse_phone
-from portal.references import new_reference
+from portal.references import free_reference
 
 PERSONAL_KEYS = ("name", "age", "address", "phone", "details", "contact_name", "contact_phone", "contact_email",
                  "helper_name")
@@ -48,26 +48,29 @@ def personal_details(answers: dict) -> dict:
 
 
 def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
-    """Store the notice and delete the draft together; a second send of the same draft finds the first."""
+    """Store the notice and delete the draft together; a second send of the same draft finds the first.
+
+    The submission key is the draft's: the server made it, the visitor's session holds only its
+    token. One INSERT in one transaction, never retried with the personal data (see free_reference)."""
     submission, ui_language = draft.token_hash, draft.ui_language  # read now: after a failed try it may be gone
     if existing := by_submission(submission):
         return existing
-    for _ in range(5):
-        notice = ConcernNotice(
-            reference=new_reference(), submission=submission, ui_language=ui_language,
-            urgency=answers.get("urgency", "no"), notifier_role=answers["role"], anonymous=answers["identity"] == "anonymous",
-            on_behalf=answers.get("on_behalf") == "yes", existing_client=answers["existing_client"],
-            person_knows=answers["person_knows"], worries=answers.get("worries", []),
-            district=district_of(answers.get("address") or ""), personal=crypto.encrypt(personal_details(answers)),
-        )
-        try:
-            with db.transaction() as s:
-                s.add(notice)
-                s.delete(draft)
-                outbox.queue(s, f"New concern notice {notice.reference}",
-                             f"A concern notice is waiting in the workspace.\nReference: {notice.reference}")
-            return notice
-        except IntegrityError:
-            if existing := by_submission(submission):
-                return existing
-    raise RuntimeError("Could not find a free reference.")
+    notice = ConcernNotice(
+        reference=free_reference(ConcernNotice), submission=submission, ui_language=ui_language,
+        urgency=answers.get("urgency", "no"), notifier_role=answers["role"], anonymous=answers["identity"] == "anonymous",
+        on_behalf=answers.get("on_behalf") == "yes", existing_client=answers["existing_client"],
+        person_knows=answers["person_knows"], worries=answers.get("worries", []),
+        district=district_of(answers.get("address") or ""), personal=crypto.encrypt(personal_details(answers)),
+    )
+    try:
+        with db.transaction() as s:
+            s.add(notice)
+            s.delete(draft)
+            outbox.queue(s, f"New concern notice {notice.reference}",
+                         f"A concern notice is waiting in the workspace.\nReference: {notice.reference}")
+        return notice
+    except IntegrityError:
+        # The same notice was sent twice at once and the other send stored it first.
+        if existing := by_submission(submission):
+            return existing
+        raise

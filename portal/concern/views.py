@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal import limits
 from portal.concern import answers as answer_display
 from portal.concern import drafts, flow, queries
 from portal.concern.forms import ConfirmForm
 from portal.errors import expired_form_again, keeps_input_when_expired
 from portal.i18n import current_language
-from portal.limits import STEPS, SUBMISSIONS, limiter
 
 bp = Blueprint("concern", __name__, url_prefix="/<lang>/concern")
 answer_display.register(bp)
@@ -23,27 +23,54 @@ def start():
 
 
 @bp.route("/step/<name>", methods=["GET", "POST"])
-@limiter.limit(STEPS, methods=["POST"])
 def step(name: str):
-    draft, answers = drafts.current()
     if name not in flow.BY_NAME:
         abort(404)
+    current = flow.BY_NAME[name]
+    try:
+        draft, answers = drafts.current()
+    except SQLAlchemyError as error:
+        if request.method == "GET":
+            raise  # nothing typed to keep: the error page says the service is away for a moment
+        # The answers typed on this page are in the post: show them again rather than lose them.
+        _log_failure(error)
+        return _step_page(current, current.form(), {}, unavailable=True), 503
     if not flow.may_open(name, answers):
         return redirect(_url_for_step(flow.next_name(answers)) if answers.get("done") else url_for("concern.start"))
-    current = flow.BY_NAME[name]
-    form = current.form(data=answers) if request.method == "GET" else current.form()
-    if form.is_submitted() and form.looks_automated:
+    if request.method == "GET":
+        return _step_page(current, current.form(data=answers), answers)
+    form = current.form()
+    if form.looks_automated:
         abort(400)
-    if not form.validate_on_submit():
-        return render_template("concern/step.html", step=current, form=form, answers=answers,
-                               position=flow.position(name, answers))
+    valid = form.validate_on_submit()
+    outcome = "ok" if valid else "failed"
+    if wait := limits.wait_seconds(limits.CONCERN_STEP, outcome):
+        return limits.too_many(_step_page(current, form, answers, limited=wait), wait)
+    if not valid:
+        limits.record(limits.CONCERN_STEP, "failed")
+        return _step_page(current, form, answers)
     answers.update({field.name: field.data for field in form if field.name not in ("csrf_token", "submission", "website")})
     answers["done"] = sorted(set(answers.get("done", [])) | {name})
-    drafts.save(draft, flow.prune(answers), current_language())
+    try:
+        drafts.save(draft, flow.prune(answers), current_language())
+    except SQLAlchemyError as error:
+        _log_failure(error)
+        return _step_page(current, form, answers, unavailable=True), 503
+    limits.record(limits.CONCERN_STEP, "ok")
     if name == "urgency" and form.urgency.data != "no":
         return render_template("concern/urgent.html", kind=form.urgency.data)
     # After a change on the check page, this is the check page again unless the change asks something new.
     return redirect(_url_for_step(flow.next_name(answers)), code=303)
+
+
+def _step_page(current: flow.Step, form, answers: dict, **notices) -> str:
+    return render_template("concern/step.html", step=current, form=form, answers=answers,
+                           position=flow.position(current.name, answers), **notices)
+
+
+def _log_failure(error: Exception) -> None:
+    # The type only: the exception's text would carry the notice's personal data into the log.
+    current_app.logger.error("Saving a concern notice failed: %s", type(error).__name__)
 
 
 @keeps_input_when_expired("concern.step")
@@ -51,9 +78,7 @@ def step_again(name: str, **_view_args):
     _draft, answers = drafts.current()
     if name not in flow.BY_NAME or not flow.may_open(name, answers):
         return redirect(url_for("concern.start"))
-    form = expired_form_again(flow.BY_NAME[name].form())
-    return render_template("concern/step.html", step=flow.BY_NAME[name], form=form, answers=answers,
-                           position=flow.position(name, answers), expired=True), 400
+    return _step_page(flow.BY_NAME[name], expired_form_again(flow.BY_NAME[name].form()), answers, expired=True), 400
 
 
 def _url_for_step(name: str) -> str:
@@ -61,7 +86,6 @@ def _url_for_step(name: str) -> str:
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@limiter.limit(SUBMISSIONS, methods=["POST"])
 def check():
     draft, answers = drafts.current()
     if draft is None or flow.next_name(answers) != "check":
@@ -69,17 +93,22 @@ def check():
         return redirect(url_for("concern.sent") if sent else url_for("concern.start"), code=303)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return render_template("concern/check.html", form=form, answers=answers, steps=flow.needed(answers))
+        return _check_page(form, answers)
+    if wait := limits.wait_seconds(limits.CONCERN, "ok"):
+        return limits.too_many(_check_page(form, answers, limited=wait), wait)
     try:
         notice = queries.send(draft, answers)
     except SQLAlchemyError as error:
-        # The type only: the exception's text would carry the notice's personal data into the log.
-        current_app.logger.error("Saving a concern notice failed: %s", type(error).__name__)
-        return render_template("concern/check.html", form=form, answers=answers, steps=flow.needed(answers),
-                               save_failed=True), 503
+        _log_failure(error)
+        return _check_page(form, answers, save_failed=True), 503
+    limits.record(limits.CONCERN, "ok")
     session["concern_sent"] = session.pop(drafts.SESSION_KEY)
     session["concern_reference"] = notice.reference
     return redirect(url_for("concern.sent"), code=303)
+
+
+def _check_page(form, answers: dict, **notices) -> str:
+    return render_template("concern/check.html", form=form, answers=answers, steps=flow.needed(answers), **notices)
 
 
 @bp.get("/sent")

@@ -18,6 +18,8 @@ class ListingReport(Base):
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str | None] = mapped_column(Text)
     ui_language: Mapped[str] = mapped_column(String(2))
+    # The report form's one-time token (portal.forms.submission_key): the same form sent twice is one report.
+    submission: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open, resolved
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal import db
 from portal.db import utcnow
@@ -9,10 +10,20 @@ from portal.feedback.models import ListingReport
 from portal.staff import audit
 
 
-def create(activity_id: int, kind: str, text: str, ui_language: str) -> ListingReport:
-    with db.transaction() as session:
-        report = ListingReport(activity_id=activity_id, kind=kind, text=text or None, ui_language=ui_language)
-        session.add(report)
+def create(activity_id: int, kind: str, text: str, ui_language: str, submission: str) -> ListingReport:
+    """Store the report once, however often the same form (its verified one-time token) arrives."""
+    if existing := db.session().scalar(select(ListingReport).where(ListingReport.submission == submission)):
+        return existing
+    report = ListingReport(activity_id=activity_id, kind=kind, text=text or None, ui_language=ui_language,
+                           submission=submission)
+    try:
+        with db.transaction() as session:
+            session.add(report)
+    except IntegrityError:
+        # Sent twice at once: the other send stored it.
+        if existing := db.session().scalar(select(ListingReport).where(ListingReport.submission == submission)):
+            return existing
+        raise
     return report
 
 
