@@ -15,6 +15,7 @@ from portal.workdays import add_working_days
 
 from form_support import (LANGUAGES, REFERENCE, visitor, post_twice_at_once, callback_data, callback_form, callbacks_named,  # noqa: F401
                           callbacks_where,
+                          new_address, session_data,
                           check_basics, day_name, error_links, field_error, field_value, hidden_fields,
                           main_text, objects, outbox_mentioning, resident, send_callback, sent_reference, soup,
                           tr, unique, words)
@@ -314,6 +315,118 @@ def test_two_posts_of_one_form_at_the_same_moment_make_one_record(app, monkeypat
     assert len(outbox_mentioning(app, saved.reference)) == 1
 
 
+# --- the one-time submission token: issued by the server, never the client's word ------------------------------
+
+def _store_legacy_request(app, submission: str) -> str:
+    """A request stored with a client-chosen token, as the old form allowed (submission="" or anything)."""
+    from portal import db as portal_db
+    from portal.references import new_reference
+
+    existing = objects(app, select(CallbackRequest).where(CallbackRequest.submission == submission))
+    if existing:
+        return existing[0].reference
+    reference = new_reference()
+    with app.app_context():
+        with portal_db.transaction() as session:
+            session.add(CallbackRequest(reference=reference, submission=submission, ui_language="fi", name=unique("Legacy"),
+                                        phone="+358401234567", call_language="fi", time_window="any"))
+    return reference
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("case", ["empty", "missing", "oversized", "forged", "another session's", "another form's"])
+def test_a_post_without_a_token_this_server_issued_is_refused_and_keeps_what_was_typed(app, lang, case):
+    client = resident(app)
+    page = callback_form(client, lang)
+    name = unique("Token")
+    data = callback_data(page, lang, name=name, phone="040 123 4567", message="Please call.")
+    other_reference = None
+    if case == "empty":
+        other_reference = _store_legacy_request(app, "")
+        data["submission"] = ""
+    elif case == "missing":
+        del data["submission"]
+    elif case == "oversized":
+        data["submission"] = "x" * 65 if lang == "fi" else data["submission"] + "y" * 1000
+    elif case == "forged":
+        data["submission"] = data["submission"][:-6] + ("AAAAAA" if not data["submission"].endswith("AAAAAA") else "BBBBBB")
+    elif case == "another session's":
+        someone = resident(app)
+        data["submission"] = hidden_fields(callback_form(someone, lang), f"/{lang}/callback")["submission"]
+    else:
+        from portal.forms import issue_submission_token
+
+        with client.session_transaction() as stored:
+            pass  # make sure the client has a session to bind to
+        with app.test_request_context(f"/{lang}/callback"):
+            from flask import session as flask_session
+
+            flask_session.update(stored)
+            data["submission"] = issue_submission_token("listing-report:1")
+    response = client.post(f"/{lang}/callback", data=data)
+    parsed = check_basics(response, lang, 200)
+    summary = parsed.select_one(".error-summary")
+    assert tr(app, lang, "We could not send the form this time. Your answers are still here: check them and press "
+                         "the button again.") in words(summary)
+    assert field_value(response, f"/{lang}/callback", "name") == name
+    assert field_value(response, f"/{lang}/callback", "message").strip() == "Please call."
+    assert_nothing_stored(app, name)
+    assert "callback_reference" not in session_data(app, client)
+    if other_reference:
+        assert other_reference not in response.get_data(as_text=True)
+    # The form shown again carries a good token: pressing the button again sends it, once.
+    fresh = hidden_fields(response, f"/{lang}/callback")
+    assert fresh["submission"] and fresh["submission"] != data.get("submission")
+    again = client.post(f"/{lang}/callback", data={**data, **fresh})
+    assert again.status_code == 303
+    [saved] = callbacks_named(app, name)
+    assert sent_reference(client, lang) == saved.reference != other_reference
+
+
+def test_two_posts_with_an_empty_token_are_not_shown_an_earlier_reference(app):
+    earlier = _store_legacy_request(app, "")
+    for _ in range(2):
+        client = resident(app)
+        page = callback_form(client)
+        name = unique("Empty token")
+        response = client.post("/en/callback", data=callback_data(page, "en", name=name, phone="040 123 4567",
+                                                                  submission=""))
+        assert response.status_code == 200
+        assert client.get("/en/callback/sent").status_code == 302  # no confirmation at all
+        assert earlier not in response.get_data(as_text=True)
+
+
+def test_the_stored_submission_is_a_digest_of_the_issued_token(app, visitor):
+    page = callback_form(visitor)
+    token = hidden_fields(page, "/en/callback")["submission"]
+    name = unique("Digest")
+    assert post_form(visitor, "en", page, name=name).status_code == 303
+    [saved] = callbacks_named(app, name)
+    assert re.fullmatch(r"[0-9a-f]{64}", saved.submission) and token not in saved.submission
+
+
+def test_a_failing_insert_is_sent_once_not_retried(app, visitor):
+    """Each try sent the whole row (name, phone, message) again, and the database logged every failure."""
+    engine = app.extensions["db_engine"]
+    integrity_error = engine.dialect.loaded_dbapi.IntegrityError
+    inserts = []
+
+    def fail_inserts(_conn, _cursor, statement, _parameters, _context, _executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO CALLBACK_REQUEST"):
+            inserts.append(statement)
+            raise integrity_error("UNIQUE constraint failed: callback_request.reference")
+
+    event.listen(engine, "before_cursor_execute", fail_inserts)
+    try:
+        name = unique("Once")
+        response = send_callback(visitor, "en", name=name)
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_inserts)
+    assert response.status_code == 503
+    assert len(inserts) == 1
+    assert field_value(response, "/en/callback", "name") == name
+
+
 # --- the status page ------------------------------------------------------------------------------------------
 
 def lookup(client, lang, reference, digits, **extra):
@@ -416,17 +529,71 @@ def test_status_lookups_are_rate_limited(app, lang):
     statuses = [lookup(guesser, lang, f"ACDE-{code}", "4567").status_code
                 for code in ("FGH3", "FGH4", "FGH6", "FGH7", "FGH9", "FGHA", "FGHC", "FGHD", "FGHE", "FGHF")]
     assert statuses == [200] * 10
+    # Once the wrong guesses are used up, even a right one is not looked up.
     blocked = lookup(guesser, lang, saved.reference, "4567")
     page = check_basics(blocked, lang, 429)
-    assert words(page.h1) == tr(app, lang, "Too many tries")
-    assert page.select_one(".panel") is None and saved.reference not in blocked.get_data(as_text=True)
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert words(page.select_one(".error-summary h2")) == tr(app, lang, "Too many tries")
+    assert page.select_one(".panel") is None and saved.reference not in _visible(blocked)
+    # What was typed is still in the form.
+    assert field_value(blocked, f"/{lang}/callback/status", "reference") == saved.reference
     # Another address is not affected.
     assert soup(lookup(resident(app), lang, saved.reference, "4567")).select_one(".panel") is not None
 
 
-def test_submissions_are_rate_limited(app, visitor):
-    statuses = [send_callback(visitor, "en").status_code for _ in range(6)]
-    assert statuses == [303] * 5 + [429]
+def test_six_people_at_one_library_address_can_all_send_after_a_mistake_each(app):
+    """A library's computers share one address: each person's failed try (a mistyped number) neither
+    stops them nor the next person."""
+    library = new_address()
+    for person in range(6):
+        client = resident(app, library)
+        page = callback_form(client)
+        name = unique(f"Library customer {person}")
+        assert list(error_links(post_form(client, "en", page, name=name, phone="12345"))) == ["phone"]
+        assert post_form(client, "en", page, name=name, phone="040 123 4567").status_code == 303
+        assert len(callbacks_named(app, name)) == 1
+
+
+def test_failed_tries_do_not_use_up_the_sends(app, visitor):
+    page = callback_form(visitor)
+    failed = [post_form(visitor, "en", page, name="", phone="12345").status_code for _ in range(12)]
+    # A small allowance of failed tries a minute, then the form says to wait ...
+    assert failed[:10] == [200] * 10 and failed[10:] == [429, 429]
+    # ... but a correct send still goes through.
+    name = unique("After mistakes")
+    assert post_form(visitor, "en", page, name=name).status_code == 303
+    assert len(callbacks_named(app, name)) == 1
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_session_may_send_ten_an_hour_and_the_limit_keeps_what_was_typed(app, lang):
+    client = resident(app)
+    assert [send_callback(client, lang).status_code for _ in range(10)] == [303] * 10
+    page = callback_form(client, lang)
+    name = unique("Eleventh")
+    response = post_form(client, lang, page, name=name, phone="040 765 4321", message="Please call in the morning.")
+    parsed = check_basics(response, lang, 429)
+    assert int(response.headers["Retry-After"]) > 0
+    notice = parsed.select_one(".error-summary[role=alert]")
+    assert words(notice.h2) == tr(app, lang, "Too many tries")
+    assert "09 310 44556" in words(notice)
+    assert field_value(response, f"/{lang}/callback", "name") == name
+    assert field_value(response, f"/{lang}/callback", "phone") == "040 765 4321"
+    assert field_value(response, f"/{lang}/callback", "message").strip() == "Please call in the morning."
+    assert_nothing_stored(app, name)
+    # Another session at the same address can still send.
+    other = resident(app, client.environ_base["REMOTE_ADDR"])
+    assert send_callback(other, lang).status_code == 303
+
+
+def test_a_robot_flood_from_one_address_is_stopped(app):
+    """A robot that takes a new session for every post is still counted by its address."""
+    address = new_address()
+    statuses = []
+    for _ in range(24):
+        robot = resident(app, address)
+        statuses.append(send_callback(robot, "en", name=unique("Flood")).status_code)
+    assert statuses[:20] == [303] * 20 and set(statuses[20:]) == {429}
 
 
 # --- robots, expired forms, a database that fails ---------------------------------------------------------------
