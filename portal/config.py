@@ -67,7 +67,9 @@ def load_config(instance_path: Path) -> dict:
             "callback_within_working_days": 1,
             "concern_within_working_days": 3,
             # Personal data of closed items is deleted this many days after closing; counts stay.
-            "retention_days": {"callback": 180, "concern": 365},
+            # "Report a problem" texts (residents may write their name or number in them) are deleted
+            # this many days after an editor resolved the report, or after it was sent if none did.
+            "retention_days": {"callback": 180, "concern": 365, "report": 90},
             # {query}: the address; {lat}/{lon}: the venue; {lang}: fi, sv or en.
             "journey_planner": "https://reittiopas.hsl.fi/reitti/-/{query}::{lat},{lon}?locale={lang}",
         },

@@ -6,13 +6,14 @@ import datetime as dt
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from portal import db
 from portal.callback.models import CallbackRequest
 from portal.db import utcnow
 from portal.concern import drafts
 from portal.concern.models import ConcernNotice
+from portal.feedback.models import ListingReport
 from portal.staff.models import ItemNote
 
 CALLBACK_PERSONAL = ("name", "phone", "message", "interpreter_language", "helper_name", "helper_phone")
@@ -37,6 +38,13 @@ def purge(now: dt.datetime) -> dict[str, int]:
             purged = select(model.id).where(model.personal_data_removed_at.is_not(None))
             s.execute(update(ItemNote).where(ItemNote.item_type == kind, ItemNote.item_id.in_(purged),
                                              ItemNote.text.is_not(None)).values(text=None))
+        # The report stays (its kind tells editors what was wrong); only the resident's words go.
+        report_days = dt.timedelta(days=days["report"])
+        report["report texts"] = s.execute(
+            update(ListingReport)
+            .where(func.coalesce(ListingReport.resolved_at, ListingReport.created_at) <= now - report_days,
+                   ListingReport.text.is_not(None))
+            .values(text=None)).rowcount
     return report
 
 
