@@ -7,13 +7,13 @@ FLASK := $(BIN)/flask --app app
 CATALOGUES := portal/translations
 LANGS := fi sv en
 
-.PHONY: run test prepare install compile translations-extract translations-update benchmark clean
+.PHONY: run test prepare install compile vnu translations-extract translations-update benchmark clean
 
 run: prepare
 	PORTAL_INSECURE_COOKIES=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Always on SQLite (with the browser tests); again on PostgreSQL when PORTAL_TEST_DATABASE_URL is set.
-test: prepare
+test: prepare $(if $(shell command -v npm),vnu)
 	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
 	if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then $(BIN)/pytest --ignore=tests/browser; fi
 
@@ -21,6 +21,16 @@ prepare: install compile
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) catalogue refresh --stale
+
+# The W3C Nu HTML checker that tests/test_html_validity.py runs (with java): npm's vnu-jar, into this
+# folder's node_modules/. Its install script (a Java downloader) is not run: the system's java is used.
+VNU_VERSION := 26.9.27
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+
+vnu: $(VNU_JAR)
+
+$(VNU_JAR):
+	npm install --no-save --no-package-lock --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
 
 install: $(VENV)/.installed
 

@@ -19,6 +19,10 @@ _CODE_BLOCKS = re.compile(r"<\s*(script|style|template)\b.*?(<\s*/\s*\1\s*>|$)",
 
 
 def _link_attributes(attrs, new=False):
+    # A link whose address was refused (javascript:, say) keeps its words but stops being a link:
+    # an <a> with rel and no href is invalid HTML, and it would look like a link that does nothing.
+    if not attrs.get((None, "href")):
+        return None
     attrs[(None, "rel")] = "noopener nofollow"
     return attrs
 
