@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 CATALOGUES := portal/translations
 LANGS := fi sv en
 
-.PHONY: run test prepare install compile vnu translations-extract translations-update benchmark clean
+.PHONY: run test fuzz prepare install compile vnu translations-extract translations-update benchmark clean
 
 run: prepare
 	PORTAL_INSECURE_COOKIES=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -16,6 +16,12 @@ run: prepare
 test: prepare $(if $(shell command -v npm),vnu)
 	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
 	if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then $(BIN)/pytest --ignore=tests/browser; fi
+
+# A longer run of the property-based fuzzing in tests/test_fuzz.py (the suite runs 25 examples a test);
+# FUZZ_EXAMPLES sets the number per test. It prints how many examples were run.
+FUZZ_EXAMPLES ?= 1000
+fuzz: prepare
+	PORTAL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider -q -s tests/test_fuzz.py
 
 prepare: install compile
 	$(FLASK) db upgrade
