@@ -80,40 +80,44 @@ def test_text_is_escaped_where_it_is_shown_again(client):
     assert page.find("img") is None
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("category=knitting", "category"),
-    ("category=%FF", "category"),
-    ("district=atlantis", "district"),
-    ("near=99999", "near"),
-    ("max_price=abc", "max_price"),
-    ("max_price=-1", "max_price"),
-    ("access=flying", "access"),
-    ("language=xx", "language"),
-    ("day=someday", "day"),
-    ("time=noon", "time"),
-    ("audience=aliens", "audience"),
+@pytest.mark.parametrize("query, parameter, problem, message", [
+    ("category=knitting", "category", "unknown_choice", "We do not have the topic “knitting”."),
+    ("category=%FF", "category", "unknown_choice", "We do not have the topic “%FF”."),
+    ("district=atlantis", "district", "unknown_district",
+     "We could not find the area “atlantis”. Choose an area from the list, or type a postal code or the name of a "
+     "neighbourhood."),
+    ("near=99999", "near", "unknown_postal_code",
+     "The postal code 99999 is not in our area. Type a postal code, for example 00530, or the name of a neighbourhood."),
+    ("max_price=abc", "max_price", "not_whole_euros", "The highest price must be a whole number of euros, for example 5."),
+    ("max_price=-1", "max_price", "not_whole_euros", "The highest price must be a whole number of euros, for example 5."),
+    ("max_price=5000", "max_price", "price_too_high", "The highest price can be at most 1000 euros."),
+    ("access=flying", "access", "unknown_choice", "We do not know the need “flying”."),
+    ("language=xx", "language", "unknown_choice", "We do not have the language “xx”."),
+    ("day=someday", "day", "unknown_choice", "We do not know the weekday “someday”."),
+    ("time=noon", "time", "unknown_choice", "We do not know the time of day “noon”."),
+    ("audience=aliens", "audience", "unknown_choice", "We do not know the group “aliens”."),
 ])
-def test_unknown_values_are_left_out_and_reported(client, query, parameter):
+def test_unknown_values_are_left_out_and_reported_in_words(client, query, parameter, problem, message):
     page = check_page(client.get(f"/en/activities?{query}"))
-    assert f"{parameter}=" in ignored_notice(page)
+    assert ignored_notice(page) == message
+    assert f"{parameter}=" not in words(page.find("main"))  # never the raw address
     assert len(page.select(".activity-card")) == 20  # the rest of the list still shows
     data = client.get(f"/api/v1/activities?lang=en&{query}").get_json()
-    assert [item["parameter"] for item in data["ignored"]] == [parameter]
+    assert [(item["parameter"], item["problem"], item["message"]) for item in data["ignored"]] == \
+        [(parameter, problem, message)]
     assert data["count"] == LISTED_COUNT
 
 
 def test_a_bad_value_does_not_drop_the_good_ones_beside_it(client, catalogue):
     page = check_page(client.get("/en/activities?category=knitting&category=exercise"))
-    assert "category=knitting" in ignored_notice(page)
+    assert ignored_notice(page) == "We do not have the topic “knitting”."
     assert result_ids(client.get("/en/activities?category=knitting&category=exercise")) == [catalogue["chair-gym"]]
 
 
-@pytest.mark.parametrize("query", ["page=-1", "page=abc", "page=0"])
-def test_an_impossible_page_number_is_reported(client, query):
-    # Regression (was a bug, now fixed): portal/catalogue/filters.py parse() turns a page it cannot use into page 1 silently
-    # (`_whole_number(...) or 1`) and never adds ("page", value) to `ignored`, unlike max_price.
+@pytest.mark.parametrize("query, value", [("page=-1", "-1"), ("page=abc", "abc"), ("page=0", "0")])
+def test_an_impossible_page_number_is_reported(client, query, value):
     page = check_page(client.get(f"/en/activities?{query}"))
-    assert "page=" in ignored_notice(page)
+    assert ignored_notice(page) == f"There is no page “{value}”, so the first page is shown."
     assert len(page.select(".activity-card")) == 20
 
 

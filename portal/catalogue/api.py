@@ -49,6 +49,10 @@ def activities():
         "page": results.page,
         "pages": results.pages,
         "not_checked_count": results.unchecked_total,
-        "ignored": [{"parameter": name, "value": value} for name, value in filters.ignored],
+        # What could not be used: a stable problem code for programs, the sentence for people.
+        "ignored": [{"parameter": item.parameter, "value": item.value, "problem": item.problem,
+                     "message": item.message} for item in filters.ignored],
+        "near": None if not filters.near else {"typed": filters.near_text, "name": filters.near_name,
+                                               "postal_code": filters.near},
         "results": [_activity_json(found, now) for found in results.items],
     })

@@ -99,10 +99,10 @@ def chips(f: Filters, args: MultiDict) -> list[Chip]:
         add("category", code, vocab.CATEGORIES[code])
     for value in args.getlist("district"):
         # A district's key shows as its name; a neighbourhood or postal code the visitor typed, as typed.
-        if value and ("district", value[:40]) not in f.ignored:
+        if value and not f.was_ignored("district", value):
             add("district", value, vocab.DISTRICTS[value][0] if value in vocab.DISTRICTS else value)
     if f.near:
-        add("near", None, f.near)
+        add("near", None, f.near_name or f.near)
     if f.free:
         add("price", "free", _("Free"))
     if f.max_price is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from portal.catalogue import vocab
@@ -12,7 +14,66 @@ from portal.catalogue.places import Places
 
 MAX_QUERY_LENGTH = 100
 MAX_VALUES = 20  # of one parameter; more is not a person choosing
+MAX_PRICE = 1000  # euros: the highest "at most" price
+NEAR_LENGTH = 60  # the near field's maxlength
 SORTS = tuple(vocab.SORTS)
+SHOWN_LENGTH = 40  # of a value that could not be used, when it is named back to the visitor
+
+
+class Ignored(NamedTuple):
+    """A value in the address that could not be used, and why (`problem`, a stable code the API
+    reports too); `message` says it in words in the page's language."""
+
+    parameter: str
+    value: str
+    problem: str
+    examples: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return problem_message(self)
+
+
+def _printable(value: str) -> str:
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+
+
+def _shown(value: str) -> str:
+    """A value as it can be named back: printable characters only, shortened."""
+    text = _printable(value)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 1] + "…"
+
+
+def problem_message(item: Ignored) -> str:
+    """One sentence per kind of problem, naming the value as typed and saying what would work."""
+    value = item.value
+    if item.problem == "unknown_place":
+        return _("We could not find the place “%(value)s”. Type a postal code, for example 00530, "
+                 "or the name of a neighbourhood.", value=value)
+    if item.problem == "unknown_postal_code":
+        return _("The postal code %(value)s is not in our area. Type a postal code, for example 00530, "
+                 "or the name of a neighbourhood.", value=value)
+    if item.problem == "several_districts":
+        return _("“%(value)s” is found in several parts of the city, for example %(examples)s. "
+                 "Type a postal code or the whole name.", value=value, examples=", ".join(item.examples))
+    if item.problem == "unknown_district":
+        return _("We could not find the area “%(value)s”. Choose an area from the list, or type a postal "
+                 "code or the name of a neighbourhood.", value=value)
+    if item.problem == "not_whole_euros":
+        return _("The highest price must be a whole number of euros, for example 5.")
+    if item.problem == "price_too_high":
+        return _("The highest price can be at most %(most)s euros.", most=MAX_PRICE)
+    if item.problem == "no_such_page":
+        return _("There is no page “%(value)s”, so the first page is shown.", value=value)
+    unknown_choice = {
+        "category": _("We do not have the topic “%(value)s”.", value=value),
+        "access": _("We do not know the need “%(value)s”.", value=value),
+        "language": _("We do not have the language “%(value)s”.", value=value),
+        "day": _("We do not know the weekday “%(value)s”.", value=value),
+        "time": _("We do not know the time of day “%(value)s”.", value=value),
+        "audience": _("We do not know the group “%(value)s”.", value=value),
+    }
+    return unknown_choice.get(item.parameter, _("We could not use “%(value)s”.", value=value))
 
 
 @dataclass(frozen=True)
@@ -20,7 +81,9 @@ class Filters:
     q: str = ""
     categories: tuple[str, ...] = ()
     districts: tuple[str, ...] = ()
-    near: str | None = None  # a known postal code
+    near: str | None = None  # a known postal code: the one the typed place stands for
+    near_text: str = ""  # what was typed for "near", kept in the form whether it was found or not
+    near_name: str = ""  # the place as the data names it ("Berghäll" for "berghall")
     free: bool = False
     max_price: int | None = None  # euros
     needs: tuple[str, ...] = ()
@@ -33,7 +96,10 @@ class Filters:
     sort: str = "soonest"
     page: int = 1
     show_unchecked: bool = False
-    ignored: tuple[tuple[str, str], ...] = field(default=())
+    ignored: tuple[Ignored, ...] = field(default=())
+
+    def was_ignored(self, parameter: str, value: str) -> bool:
+        return any(item.parameter == parameter and item.value == _shown(value) for item in self.ignored)
 
     @property
     def required_facts(self) -> set[str]:
@@ -47,15 +113,20 @@ class Filters:
 
 
 def parse(args: MultiDict, places: Places) -> Filters:
-    ignored: list[tuple[str, str]] = []
+    ignored: list[Ignored] = []
+
+    def set_aside(name: str, value: str, problem: str, examples: tuple[str, ...] = ()) -> None:
+        item = Ignored(name, _shown(value), problem, examples)
+        if item not in ignored:
+            ignored.append(item)
 
     def pick(name: str, allowed) -> tuple[str, ...]:
         chosen = []
         for value in args.getlist(name)[:MAX_VALUES]:
             if value in allowed and value not in chosen:
                 chosen.append(value)
-            elif value:
-                ignored.append((name, value[:40]))
+            elif value and value not in allowed:
+                set_aside(name, value, "unknown_choice")
         return tuple(chosen)
 
     districts = []
@@ -63,28 +134,37 @@ def parse(args: MultiDict, places: Places) -> Filters:
         district = places.district_for(value)
         if district and district not in districts:
             districts.append(district)
-        elif not district and value:
-            ignored.append(("district", value[:40]))
+        elif not district and value.strip():
+            set_aside("district", value, "unknown_district")
 
-    near = args.get("near", "").strip()
-    if near and not places.area(near):
-        ignored.append(("near", near[:40]))
-        near = ""
+    near_text = _printable(args.get("near", ""))[:NEAR_LENGTH]
+    near = near_name = ""
+    if near_text:
+        found = places.resolve(args["near"])
+        if found.place:
+            near, near_name = found.place.code, found.place.name
+        else:
+            set_aside("near", args["near"], found.problem, found.examples)
 
-    max_price = _whole_number(args.get("max_price"), 0, 1000)
-    if args.get("max_price") and max_price is None:
-        ignored.append(("max_price", args["max_price"][:40]))
+    max_price = _whole_number(args.get("max_price"), 0, 10 ** 6)
+    if args.get("max_price", "").strip() and max_price is None:
+        set_aside("max_price", args["max_price"], "not_whole_euros")
+    elif max_price is not None and max_price > MAX_PRICE:
+        set_aside("max_price", args["max_price"], "price_too_high")
+        max_price = None
     page = _whole_number(args.get("page"), 1, 10_000)
     if args.get("page") and page is None:
-        ignored.append(("page", args["page"][:40]))
+        set_aside("page", args["page"], "no_such_page")
     sort = args.get("sort", "soonest")
     if sort not in SORTS or (sort == "nearest" and not near):
         sort = "soonest"
     return Filters(
-        q=" ".join("".join(ch if ch.isprintable() else " " for ch in args.get("q", "")).split())[:MAX_QUERY_LENGTH],
+        q=_printable(args.get("q", ""))[:MAX_QUERY_LENGTH],
         categories=pick("category", vocab.CATEGORIES),
         districts=tuple(districts),
         near=near or None,
+        near_text=near_text,
+        near_name=near_name,
         free=args.get("price") == "free",
         max_price=max_price,
         needs=pick("access", vocab.NEEDS_BY_CODE),

@@ -9,14 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, url_for
 from flask_babel import gettext as _
-from icalendar import (
-    Calendar,
-    Event,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
-    vRecur,
-)
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from portal.catalogue import vocab
 from portal.formatting import local

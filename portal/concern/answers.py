@@ -21,6 +21,8 @@ class Row:
 
 def answer_rows(step_name: str, answers: dict) -> list[Row]:
     form = flow.BY_NAME[step_name].form(formdata=None, data=answers, meta={"csrf": False})
+    if hasattr(form, "for_answers"):
+        form = form.for_answers(answers)  # the same words the question was asked with
     rows = []
     for field in form:
         if field.name in NOT_ASKED or isinstance(field, (BooleanField, HiddenField)):

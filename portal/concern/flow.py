@@ -18,7 +18,7 @@ class Step:
 STEPS = (
     Step("urgency", forms.UrgencyForm, _l("Is this urgent?")),
     Step("role", forms.RoleForm, _l("About you")),
-    Step("identity", forms.IdentityForm, _l("Your name or anonymous")),
+    Step("identity", forms.IdentityForm, _l("Name or anonymous")),  # also when filling in for someone
     Step("person", forms.PersonForm, _l("About the older person")),
     Step("situation", forms.SituationForm, _l("Their situation")),
     Step("worries", forms.WorriesForm, _l("What worries you")),

@@ -49,32 +49,60 @@ class RoleForm(PortalForm):
                            default="no", validators=[required(_l("Choose yes or no."))])
 
 
+# Filling in for someone else (a digi-guide with a customer), the question and its choices are
+# about that person: "Yes, they give their name", never "Yes, I give my name".
+HELPER_IDENTITY = {
+    "label": _l("Does the person you are helping want to give their name?"),
+    "named": _l("Yes, they give their name"),
+    "anonymous": _l("No, they stay anonymous"),
+}
+
+
 class IdentityForm(PortalForm):
     identity = RadioField(_l("Do you want to give your name?"), choices=[
         ("named", _l("Yes, I give my name")), ("anonymous", _l("No, I stay anonymous")),
-    ], validators=[required(_l("Choose whether you give your name."))])
+    ], validators=[required(_l("Choose yes or no."))])
+
+    def for_answers(self, answers: dict) -> IdentityForm:
+        """The form worded for who is filling it in; returns itself, for use in templates."""
+        if answers.get("on_behalf") == "yes":
+            self.identity.label.text = HELPER_IDENTITY["label"]
+            self.identity.choices = [(value, HELPER_IDENTITY[value]) for value, _label in self.identity.choices]
+        return self
 
 
-def _unknown_or(field_name: str, message):
-    """Validator: the field needs a value unless its "I don't know" box is ticked."""
+def _unknown_or(field_name: str, missing, both):
+    """Validator: the field needs a value or its "I don't know" box ticked, and not both: a typed
+    answer is never silently dropped because the box was also ticked. Either way, what was typed
+    is shown again."""
     def check(form, field):
-        if not field.data and not form[f"{field_name}_unknown"].data:
-            raise ValidationError(message)
+        unknown = form[f"{field_name}_unknown"].data
+        if not field.data and not unknown:
+            raise ValidationError(missing)
+        if field.data and unknown:
+            raise ValidationError(both)
     return check
 
 
 class PersonForm(PortalForm):
-    name = short_text(_l("Their name"), 100, validators=[_unknown_or("name", _l("Enter their name, or tick “I don't know”."))])
+    name = short_text(_l("Their name"), 100, validators=[_unknown_or(
+        "name", _l("Enter their name, or tick “I don't know”."),
+        _l("You typed a name and also ticked “I don't know their name”. Keep one."))])
     name_unknown = BooleanField(_l("I don't know their name"))
     age = short_text(_l("Their age or year of birth"), 4, description=_l("For example 82 or 1944."),
-                     validators=[_unknown_or("age", _l("Enter their age or year of birth, or tick “I don't know”."))])
+                     validators=[_unknown_or(
+                         "age", _l("Enter their age or year of birth, or tick “I don't know”."),
+                         _l("You typed an age and also ticked “I don't know their age”. Keep one."))])
     age_unknown = BooleanField(_l("I don't know their age"))
     address = short_text(_l("Their address or area"), 200, description=_l("A street address, or the part of town."),
-                         validators=[_unknown_or("address", _l("Enter their address or area, or tick “I don't know”."))])
+                         validators=[_unknown_or(
+                             "address", _l("Enter their address or area, or tick “I don't know”."),
+                             _l("You typed an address and also ticked “I don't know where they live”. Keep one."))])
     address_unknown = BooleanField(_l("I don't know where they live"))
     phone = StringField(_l("Their phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
-                        validators=[Length(max=30), PhoneNumber(),
-                                    _unknown_or("phone", _l("Enter their phone number, or tick “I don't know”."))])
+                        validators=[Length(max=30), PhoneNumber(), _unknown_or(
+                            "phone", _l("Enter their phone number, or tick “I don't know”."),
+                            _l("You typed a phone number and also ticked “I don't know their phone number”. Keep one."))])
     phone_unknown = BooleanField(_l("I don't know their phone number"))
 
     def validate_age(self, field):
