@@ -15,6 +15,8 @@ import brotli
 from flask import Flask
 from whitenoise import WhiteNoise
 
+from portal.security import add_static_headers
+
 COMPRESSIBLE = {".css", ".js", ".svg", ".txt", ".json"}
 
 
@@ -50,5 +52,5 @@ def init_app(app: Flask) -> None:
     out_dir = Path(app.instance_path) / "assets"
     manifest = build(static_dir, out_dir)
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(out_dir), prefix="static/",
-                              immutable_file_test=lambda path, url: True)
+                              immutable_file_test=lambda path, url: True, add_headers_function=add_static_headers)
     app.jinja_env.globals["asset_url"] = lambda name: f"/static/{manifest[name]}"

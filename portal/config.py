@@ -33,6 +33,12 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("PORTAL_INSECURE_COOKIES") != "1",
         "PREFERRED_URL_SCHEME": "https",
+        # The address residents use, e.g. https://hyvinvointi.example.fi: every absolute link (API,
+        # calendar feeds, shared lists, QR codes) is built on it, never on the request's Host header.
+        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL"),
+        # Host names requests may come to (comma-separated; ".example.fi" allows its subdomains); others
+        # get a 400. Default: the base URL's host, else only this machine (make run, tests).
+        "PORTAL_TRUSTED_HOSTS": [h.strip() for h in os.environ.get("PORTAL_TRUSTED_HOSTS", "").split(",") if h.strip()],
         # How many proxies in front set X-Forwarded-* (0: none). Needed for the real client address
         # (rate limits) and scheme (secure cookies) behind a load balancer.
         "PROXIES": int(os.environ.get("PORTAL_PROXIES", "0")),
