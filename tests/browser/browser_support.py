@@ -158,3 +158,15 @@ def too_wide(page) -> str | None:
                      && ![...e.children].some(c => c.getBoundingClientRect().right > 321))
         .slice(0, 4).map(e => e.outerHTML.slice(0, 90) + ' → ' + Math.round(e.getBoundingClientRect().right) + ' px')""")
     return f"{page.url}: {width} px wide; too wide: {', '.join(wide)}"
+
+
+# Chromium's largest "Font size" setting ("Very large"): 24 px instead of the default 16 px.
+LARGEST_BROWSER_FONT_PX = 24
+
+
+def use_largest_browser_font(page) -> None:
+    """As if the person had set the browser's font size to its largest: the portal's sizes are
+    relative to the browser's, so its own "Larger" choice grows on top of this. Lasts for the
+    page's later navigations too."""
+    page.context.new_cdp_session(page).send(
+        "Page.setFontSizes", {"fontSizes": {"standard": LARGEST_BROWSER_FONT_PX, "fixed": LARGEST_BROWSER_FONT_PX - 4}})
