@@ -27,7 +27,8 @@ function syncChoices() {
   if (!form) { return; }
   var params = new URLSearchParams(window.location.search);
   Array.prototype.forEach.call(form.elements, function (control) {
-    if (!control.name || control.type === "submit" || control.type === "button") { return; }
+    // Hidden fields and buttons are the form's own, not choices the address can undo.
+    if (!control.name || ["submit", "button", "hidden", "reset"].indexOf(control.type) !== -1) { return; }
     var values = params.getAll(control.name);
     if (control.type === "checkbox" || control.type === "radio") {
       control.checked = values.indexOf(control.value) !== -1;
