@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask --app app db upgrade`, `demo load`, `demo synthetic --count N`."""
+"""Command-line tasks: `flask --app app db upgrade`, `demo load`, `demo synthetic --count N`, `backup FILE`,
+`restore FILE`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -92,7 +93,37 @@ def catalogue_refresh(stale: bool):
     click.echo(f"{count} activities reindexed.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str):
+    """Write the whole database to PATH, encrypted with the data keys (keep the keys apart from it)."""
+    from portal.backup import write_backup
+
+    blob, counts = write_backup(db.session())
+    target = Path(path)
+    target.touch(mode=0o600)
+    target.write_bytes(blob)
+    click.echo(f"{sum(counts.values())} rows in {len(counts)} tables written to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore_command(path: str):
+    """Load a backup into this database: it must be empty and migrated (`db upgrade`) to the backup's schema."""
+    from portal.backup import RestoreRefused, restore_backup
+
+    try:
+        with db.transaction() as session:
+            counts = restore_backup(session, Path(path).read_bytes())
+    except RestoreRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    current_app.extensions.pop("places", None)
+    click.echo(f"{sum(counts.values())} rows in {len(counts)} tables restored from {path}.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(database)
     app.cli.add_command(demo)
     app.cli.add_command(catalogue)
