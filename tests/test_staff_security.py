@@ -477,3 +477,18 @@ def test_a_time_that_ends_before_it_starts_is_refused(app, catalogue):
     response = client.post(url, data=data)
     assert "This time ends before it starts: 2026-12-03 15:00-13:00" in text_of(response)
     assert "15:00-13:00" in soup(response).select_one("textarea#dates").get_text()
+
+
+def test_nul_in_the_listing_and_place_forms_is_dropped(app, catalogue):
+    from portal.catalogue.models import Venue
+
+    client, _staff = signed_in(app, ["editor"])
+    url = f"/en/staff/listings/{catalogue['chair-gym']}"
+    data = form_values(client.get(url))
+    data.update({"text_fi-name": "Tuolijumppa\x00", "text_en-summary": "Sit\x00 and move.", "weekly": "tue 10:00-11:00\x00"})
+    assert client.post(url, data=data).status_code in (200, 303)
+    venue_id = objects(app, select(Venue).order_by(Venue.id))[0].id
+    url = f"/en/staff/listings/places/{venue_id}"
+    data = form_values(client.get(url))
+    data.update({"name_en": "Hall\x00", "phone": "09\x00 123"})
+    assert client.post(url, data=data).status_code in (200, 303)

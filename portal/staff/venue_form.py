@@ -3,11 +3,11 @@ accessibility facts (each yes / no / not checked)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.catalogue import vocab
+from portal.staff.forms import StaffForm
 from portal.staff.listing_form import STATE_CHOICES
 
 LANGUAGE_LABELS = {"fi": _l("in Finnish"), "sv": _l("in Swedish"), "en": _l("in English")}
@@ -15,7 +15,7 @@ TEXTS = {"name": _l("Name"), "street": _l("Street address"), "neighbourhood": _l
          "transit": _l("Public transport nearby")}
 
 
-class VenueForm(FlaskForm):
+class VenueForm(StaffForm):  # control characters dropped, as in every staff form
     postal_code = StringField(_l("Postal code"), validators=[
         DataRequired(message=_l("Enter the postal code.")),
         Regexp(r"^\d{5}$", message=_l("A postal code has five digits, like 00530."))])
