@@ -13,7 +13,7 @@ run: prepare
 	PORTAL_INSECURE_COOKIES=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Always on SQLite (with the browser tests); again on PostgreSQL when PORTAL_TEST_DATABASE_URL is set.
-test: prepare $(if $(shell command -v npm),vnu)
+test: prepare $(if $(shell command -v npm),vnu ical-check)
 	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
 	if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then $(BIN)/pytest --ignore=tests/browser; fi
 
@@ -43,6 +43,17 @@ vnu: $(VNU_JAR)
 
 $(VNU_JAR):
 	npm install --no-save --no-package-lock --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
+
+# ical.js, the iCalendar library Thunderbird's calendar is built on, for tests/test_calendar_timezones.py:
+# a second reader of our calendar files that knows no time zone but the file's. In its own folder, so
+# installing it never prunes vnu-jar from node_modules/.
+ICAL_JS_VERSION := 2.2.1
+ICAL_JS := tools/ical-check/node_modules/ical.js/dist/ical.es5.cjs
+
+ical-check: $(ICAL_JS)
+
+$(ICAL_JS):
+	npm install --prefix tools/ical-check --no-save --no-package-lock --no-audit --no-fund --ignore-scripts ical.js@$(ICAL_JS_VERSION)
 
 install: $(VENV)/.installed
 

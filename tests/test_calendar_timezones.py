@@ -1,15 +1,21 @@
 """Calendar files read the way calendar apps read them: the VTIMEZONE's own rules, not the system's.
 
-Thunderbird and other apps build Europe/Helsinki from the VTIMEZONE in the file. Here a second,
-independent parser (vobject: dateutil builds the zone from the VTIMEZONE text, dateutil expands
-RRULE and EXDATE) expands weekly sessions across the March and October changes, and each occurrence
-must land at the Helsinki wall time the activity page shows. Dates are fixed (2027 and 2037-38), the
+Thunderbird and other apps build Europe/Helsinki from the VTIMEZONE in the file. Here two parsers
+independent of icalendar (which writes the files) expand weekly sessions across the March and October
+changes, and each occurrence must land at the Helsinki wall time the activity page shows:
+vobject (dateutil builds the zone from the VTIMEZONE text and expands RRULE and EXDATE), and ical.js,
+the JavaScript library Thunderbird's calendar is built on, run with Node when it is installed
+(`make ical-check`), knowing no zone but the file's. Dates are fixed (2027 and 2037-38), the
 clock is set to them, so the tests mean the same on any day they run.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +31,9 @@ from page_checks import soup, words
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 UTC = dt.UTC
+ROOT = Path(__file__).parent.parent
+ICAL_JS = ROOT / "tools/ical-check/node_modules/ical.js/dist/ical.es5.cjs"
+NODE = shutil.which("node")
 
 # Each case: the day the file is fetched, and the window of days whose sessions are checked.
 # 2027-03-28 and 2027-10-31 are the Sundays the clocks change; 2038-03-28 is past the 2038 end
@@ -86,25 +95,50 @@ def read_with_vobject(body: str):
     return vobject.readOne(body)
 
 
-def wall_times(calendar, first: dt.date, last: dt.date) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
-    """Every occurrence from `first` to `last` as (start, end) Helsinki wall times, by summary.
-    The instants come from the file's own zone; only the final reading uses tzdata."""
-    window = (dt.datetime.combine(first, dt.time(0), tzinfo=UTC) - dt.timedelta(days=1),
-              dt.datetime.combine(last, dt.time(0), tzinfo=UTC) + dt.timedelta(days=2))
+def _window(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (dt.datetime.combine(first, dt.time(0), tzinfo=UTC) - dt.timedelta(days=1),
+            dt.datetime.combine(last, dt.time(0), tzinfo=UTC) + dt.timedelta(days=2))
+
+
+def _by_summary(instants, first: dt.date, last: dt.date) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    """(summary, start, end) instants as Helsinki wall times, from `first` to `last`. Only this
+    final reading uses tzdata; the instants come from the parser and the file's own zone."""
     found: dict[str, list] = {}
+    for summary, start, end in instants:
+        local_start = start.astimezone(HELSINKI).replace(tzinfo=None)
+        local_end = end.astimezone(HELSINKI).replace(tzinfo=None)
+        if first <= local_start.date() <= last:
+            found.setdefault(summary, []).append((local_start, local_end))
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def vobject_times(body: str, first: dt.date, last: dt.date) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    calendar = read_with_vobject(body)
+    instants = []
     for event in calendar.contents.get("vevent", []):
         start, end = event.dtstart.value, event.dtend.value
         # The zone was built from the file's VTIMEZONE by dateutil, not taken from the system.
         assert isinstance(start.tzinfo, _tzicalvtz) and isinstance(end.tzinfo, _tzicalvtz), type(start.tzinfo)
-        length = end - start
-        starts = event.getrruleset(addRDate=True).between(*window, inc=True) if hasattr(event, "rrule") \
-            else [start]
-        for moment in starts:
-            local_start = moment.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None)
-            local_end = (moment + length).astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None)
-            if first <= local_start.date() <= last:
-                found.setdefault(event.summary.value, []).append((local_start, local_end))
-    return {k: sorted(v) for k, v in found.items()}
+        starts = event.getrruleset(addRDate=True).between(*_window(first, last), inc=True) \
+            if hasattr(event, "rrule") else [start]
+        instants += [(event.summary.value, moment, moment + (end - start)) for moment in starts]
+    return _by_summary(instants, first, last)
+
+
+def ical_js_times(body: str, first: dt.date, last: dt.date) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+    if NODE is None or not ICAL_JS.exists():
+        pytest.skip("ical.js is not installed (make ical-check) or there is no node")
+    window = [moment.isoformat().replace("+00:00", "Z") for moment in _window(first, last)]
+    done = subprocess.run([NODE, str(ROOT / "tests/ical_expand.mjs"), *window], input=body, capture_output=True,
+                          text=True, env={"ICAL_JS": str(ICAL_JS)}, timeout=60, check=True)
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    *occurrences, (_, zones) = lines
+    assert set(zones) <= {"Europe/Helsinki"}, zones  # every event in the file's zone, none floating
+    return _by_summary([(summary, dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end))
+                        for summary, start, end in occurrences], first, last)
+
+
+PARSERS = {"vobject": vobject_times, "ical.js": ical_js_times}
 
 
 def expected_weekly(first: dt.date, last: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -127,7 +161,9 @@ def expected_dates(today: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
 
 @pytest.mark.parametrize("case", list(CASES))
 @pytest.mark.parametrize("source", ["single", "feed"])
-def test_an_independent_parser_puts_every_session_at_helsinki_wall_time(two_sides, monkeypatch, case, source):
+@pytest.mark.parametrize("parser", list(PARSERS))
+def test_an_independent_parser_puts_every_session_at_helsinki_wall_time(two_sides, monkeypatch, parser, case,
+                                                                         source):
     app, ids = two_sides
     today, first, last = CASES[case]
     at(monkeypatch, app, today)
@@ -138,7 +174,7 @@ def test_an_independent_parser_puts_every_session_at_helsinki_wall_time(two_side
         bodies = [client.get("/en/activities.ics?district=central").get_data(as_text=True)]
     found: dict[str, list] = {}
     for body in bodies:
-        found.update(wall_times(read_with_vobject(body), first, last))
+        found.update(PARSERS[parser](body, first, last))
     weekly_expected = expected_weekly(first, last)
     assert found["Viikkojumppa"] == weekly_expected
     # Both sides of the change are in the window, and the change days themselves.
@@ -155,14 +191,15 @@ def test_an_independent_parser_puts_every_session_at_helsinki_wall_time(two_side
     assert shown == weekly_expected
 
 
-def test_the_activity_page_shows_the_times_the_file_gives(two_sides, monkeypatch):
+@pytest.mark.parametrize("parser", list(PARSERS))
+def test_the_activity_page_shows_the_times_the_file_gives(two_sides, monkeypatch, parser):
     app, ids = two_sides
     now = at(monkeypatch, app, dt.date(2027, 3, 22))
     client = app.test_client()
     page = soup(client.get(f"/en/activities/{ids['weekly']}"))
     listed = [words(li) for li in page.select("ul.dates li")]
-    calendar = read_with_vobject(client.get(f"/en/activities/{ids['weekly']}.ics").get_data(as_text=True))
-    from_file = wall_times(calendar, now.date(), dt.date(2027, 4, 7))["Viikkojumppa"]
+    body = client.get(f"/en/activities/{ids['weekly']}.ics").get_data(as_text=True)
+    from_file = PARSERS[parser](body, now.date(), dt.date(2027, 4, 7))["Viikkojumppa"]
     # The page lists the coming sessions, cancelled ones marked; the file has the others.
     kept = [item for item in listed if "Cancelled" not in item]
     assert len(kept) >= 4
@@ -203,7 +240,8 @@ def test_the_zone_states_both_offsets_with_yearly_rules(two_sides, monkeypatch):
     assert "EXDATE;TZID=Europe/Helsinki:20270404T100000" in unfolded
 
 
-def test_the_second_parser_really_reads_the_zone_from_the_file(two_sides, monkeypatch):
+@pytest.mark.parametrize("parser", list(PARSERS))
+def test_the_parsers_really_read_the_zone_from_the_file(two_sides, monkeypatch, parser):
     """The same check fails on a file whose VTIMEZONE has one offset all year (the old bug): the
     check would otherwise pass on the system's zone whatever the file said."""
     app, ids = two_sides
@@ -212,7 +250,7 @@ def test_the_second_parser_really_reads_the_zone_from_the_file(two_sides, monkey
     body = app.test_client().get(f"/en/activities/{ids['weekly']}.ics").get_data(as_text=True)
     one_offset = re.sub(r"BEGIN:DAYLIGHT.*?END:DAYLIGHT\r\n", "", body, flags=re.DOTALL)
     one_offset = one_offset.replace("TZOFFSETFROM:+0300", "TZOFFSETFROM:+0200")
-    found = wall_times(read_with_vobject(one_offset), first, last)["Viikkojumppa"]
+    found = PARSERS[parser](one_offset, first, last)["Viikkojumppa"]
     wrong = [s for s, _ in found if s.time() not in (dt.time(10), dt.time(18))]
     # Every session after the March change comes out an hour off, as in Thunderbird.
     assert wrong == [s for s, _ in found if s.date() >= dt.date(2027, 3, 28)]
