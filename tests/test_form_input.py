@@ -174,3 +174,20 @@ def test_a_page_opened_during_a_database_outage_is_a_503_not_a_500(app, monkeypa
     page = check_basics(response, "fi", 503)
     assert words(page.h1) == tr(app, "fi", "The service is not available just now")
     assert response.headers["Retry-After"]
+
+
+def test_sending_a_notice_while_the_database_is_away_is_a_503_and_the_draft_stays(app, monkeypatch):
+    client = resident(app)
+    walk_to_step(client, "contact")
+    answer_step(client, "en", "contact", {"contact_name": "Liisa", "contact_phone": "040 111 2233"})
+    page = client.get("/en/concern/check")
+    tokens = hidden_fields(page, "/en/concern/check")
+    for method in ("execute", "scalar", "scalars", "get"):
+        monkeypatch.setattr(Session, method, _unreachable)
+    response = client.post("/en/concern/check", data=tokens)
+    monkeypatch.undo()
+    check_basics(response, "en", 503)
+    assert tr(app, "en", "Please try again in a few minutes. Answers you had already saved are kept.") in words(soup(response).main)
+    # Back again: the answers are there and the notice can be sent.
+    assert client.get("/en/concern/check").status_code == 200
+    assert client.post("/en/concern/check", data=tokens).status_code == 303
