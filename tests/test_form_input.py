@@ -191,3 +191,15 @@ def test_sending_a_notice_while_the_database_is_away_is_a_503_and_the_draft_stay
     # Back again: the answers are there and the notice can be sent.
     assert client.get("/en/concern/check").status_code == 200
     assert client.post("/en/concern/check", data=tokens).status_code == 303
+
+
+def test_a_limit_of_the_rate_limiter_says_when_to_try_again(app):
+    """The staff sign-in keeps flask-limiter's own limit: its "too many tries" page also sends Retry-After."""
+    from staff_support import post_password, staff_client, unique_email
+
+    client = staff_client(app)
+    responses = [post_password(client, unique_email("flood"), "whatever password", lang="fi") for _ in range(12)]
+    blocked = [response for response in responses if response.status_code == 429]
+    assert blocked
+    check_basics(blocked[-1], "fi", 429)
+    assert 0 < int(blocked[-1].headers["Retry-After"]) <= 3600
