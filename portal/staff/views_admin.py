@@ -91,8 +91,8 @@ def audit_log():
     record_type, record_id = request.args.get("type", ""), request.args.get("id", "")
     security = request.args.get("security") == "1"
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(300)
-    if security:
-        query = query.where(AuditEntry.action.in_(SECURITY_ACTIONS))
+    if security:  # sign-ins, failures, refusals and every change to an account
+        query = query.where(AuditEntry.record_type == "staff_user")
     if RECORD_TYPE.fullmatch(record_type):
         query = query.where(AuditEntry.record_type == record_type)
     if record_id.isascii() and record_id.isdigit() and 0 < int(record_id) <= MAX_ID:

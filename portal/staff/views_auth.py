@@ -89,13 +89,10 @@ def enrol():
 @bp.post("/sign-out")
 @auth.requires()
 def sign_out():
-    form = ActionForm()
-    if form.validate_on_submit():
-        if request.form.get("everywhere"):
-            auth.sign_out_everywhere(auth.current_staff())
-        else:
-            auth.sign_out()
-        session.clear()
+    if request.form.get("everywhere") and ActionForm().validate_on_submit():
+        auth.sign_out_everywhere(auth.current_staff())
+    auth.sign_out()
+    session.clear()
     return redirect(url_for("staff_auth.sign_in"), code=303)
 
 
