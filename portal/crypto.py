@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -94,18 +93,23 @@ def rotate_command():
 
 
 def rotate_all(session: Session) -> tuple[dict[str, int], int]:
-    """Re-encrypt the stored tokens of every encrypted column in place (they are never decrypted into
-    Python objects here). Returns {table.column: values re-encrypted} and the number of rows touched."""
+    """Re-encrypt the stored tokens of every encrypted column in place, as raw text past the column
+    types. Returns {table.column: values re-encrypted} and the number of rows touched."""
     per_column: dict[str, int] = {}
-    touched: Counter = Counter()
+    touched: set[tuple] = set()
     for column in encrypted_columns(db_metadata()):
         table, key = column.table, list(column.table.primary_key.columns)
         raw = type_coerce(column, Text)
         count = 0
-        for row in session.execute(select(*key, raw.label("token")).where(column.is_not(None))):
+        for row in session.execute(select(*key, raw.label("token")).where(column.is_not(None))).all():
             match = [c == row[i] for i, c in enumerate(key)]
-            session.execute(update(table).where(*match).values({column.name: type_coerce(rotate(row.token), Text)}))
-            touched[(table.name, tuple(row[:len(key)]))] = 1
+            try:
+                token = rotate(row.token)
+            except RuntimeError:
+                raise click.ClickException(f"{table.name}.{column.name} of row {tuple(row[:len(key)])} cannot be "
+                                           "opened with the configured keys: nothing was re-encrypted.") from None
+            session.execute(update(table).where(*match).values({column.name: type_coerce(token, Text)}))
+            touched.add((table.name, tuple(row[:len(key)])))
             count += 1
         per_column[f"{table.name}.{column.name}"] = count
     return per_column, len(touched)

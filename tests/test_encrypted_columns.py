@@ -12,7 +12,6 @@ from sqlalchemy import select, text
 
 from portal import create_app, crypto
 from portal import db as portal_db
-from portal.callback.models import CallbackRequest
 from portal.concern.models import ConcernNotice
 from portal.models import load_all
 from portal.staff.models import ItemNote
