@@ -7,7 +7,7 @@ from wtforms import (EmailField, FormField, PasswordField, RadioField, SelectFie
                      TextAreaField, widgets)
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
-from portal.forms import PortalForm
+from portal.forms import PortalMeta
 from portal.staff.models import ROLES
 from portal.staff.passwords import MIN_LENGTH, strength_problem
 
@@ -15,14 +15,22 @@ ROLE_LABELS = {"adviser": _l("Adviser"), "editor": _l("Editor"), "organiser": _l
 
 
 class StaffForm(FlaskForm):
-    """CSRF as every form, and the shared cleaning of what was typed (without the public forms' honeypot)."""
+    """CSRF as every form, and the shared input hardening (without the public forms' honeypot)."""
 
-    class Meta(PortalForm.Meta):
+    class Meta(PortalMeta):
         def bind_field(self, form, unbound_field, options):
             # A nested form cleans its own fields (it takes no filters itself).
             if issubclass(unbound_field.field_class, FormField):
                 return unbound_field.bind(form=form, **options)
             return super().bind_field(form, unbound_field, options)
+
+
+class NestedMeta:
+    """For a form inside a form (the texts of one language): the same cleaning and messages, and no
+    CSRF token of its own."""
+
+    bind_field = PortalMeta.bind_field
+    get_translations = PortalMeta.get_translations
 
 
 class SignInForm(StaffForm):

@@ -13,7 +13,7 @@ from wtforms import (BooleanField, DecimalField, Form, FormField, RadioField, Se
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.catalogue import vocab
-from portal.staff.forms import StaffForm
+from portal.staff.forms import NestedMeta, StaffForm
 
 # A weekday as editors write it in any of the three languages.
 DAY_WORDS = {**{d: d for d in vocab.WEEKDAYS},
@@ -68,7 +68,7 @@ def read_days(text: str) -> list[dt.date]:
 
 
 class TextsForm(Form):
-    Meta = StaffForm.Meta  # control characters dropped, as in every form
+    Meta = NestedMeta  # control characters dropped, as in every form
     name = StringField(_l("Name"), validators=[Length(max=200)])
     summary = StringField(_l("Summary in one plain sentence"), validators=[Length(max=300)])
     description = TextAreaField(_l("What to expect"), description=_l("Paragraphs, lists, bold, italics and links are kept; nothing else."),
