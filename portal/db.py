@@ -24,7 +24,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> dt.datetime:
     """Stored times are UTC without a zone; pages show them in the city's time."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 
 from portal import db
 from portal.callback.models import CallbackRequest
-from portal.db import utcnow
 from portal.concern import drafts
 from portal.concern.models import ConcernNotice
+from portal.db import utcnow
 from portal.feedback.models import ListingReport
 from portal.staff.models import ItemNote
 

@@ -99,7 +99,7 @@ def _public_scheme(wsgi_app, scheme: str):
     return app
 
 
-UNTRUSTED_HOST_TEXT = ("Virheellinen osoite. / Felaktig adress. / Wrong address.\n").encode()
+UNTRUSTED_HOST_TEXT = b"Virheellinen osoite. / Felaktig adress. / Wrong address.\n"
 
 
 def _trusted_hosts_only(wsgi_app, hosts: list[str]):

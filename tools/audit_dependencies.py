@@ -28,11 +28,11 @@ def verdict(report: dict, required: bool) -> tuple[int, list[str]]:
                 lines.append(f"  {dependency['name']} {dependency.get('version', '')}: {vuln['id']} (fixed in {fixed})")
         return 1, lines
     if not audited:
-        return (1 if required else 0), [
-            f"Dependency audit SKIPPED: pip-audit could not reach its vulnerability source "
-            f"({len(dependencies)} packages, none could be looked up; first reason: "
-            f"{dependencies[0]['skip_reason'] if dependencies else 'no packages listed'}). "
-            f"Run `make check` where PyPI is reachable, or set AUDIT_REQUIRED=1 to make this fail."]
+        reason = dependencies[0]["skip_reason"] if dependencies else "no packages listed"
+        message = (f"Dependency audit SKIPPED: pip-audit could not reach its vulnerability source ({len(dependencies)} "
+                   f"packages, none could be looked up; first reason: {reason}). Run `make check` where PyPI is "
+                   "reachable, or set AUDIT_REQUIRED=1 to make this fail.")
+        return (1 if required else 0), [message]
     skipped = len(dependencies) - len(audited)
     return 0, [f"Dependency audit: no known vulnerabilities in {len(audited)} packages"
                + (f" ({skipped} could not be looked up)." if skipped else ".")]
@@ -41,7 +41,7 @@ def verdict(report: dict, required: bool) -> tuple[int, list[str]]:
 def main() -> int:
     required = os.environ.get("AUDIT_REQUIRED") == "1"
     run = subprocess.run([str(PIP_AUDIT), "--progress-spinner", "off", "--skip-editable", "--format", "json"],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, check=False)  # its exit code is read below
     try:
         report = json.loads(run.stdout)
     except json.JSONDecodeError:

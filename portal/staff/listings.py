@@ -8,10 +8,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal import db
-from portal.db import utcnow
 from portal.catalogue import schedule, vocab
 from portal.catalogue.indexing import reindex
 from portal.catalogue.models import Activity, ActivityText, Cancellation, OneOffDate, Organiser, Venue, WeeklySlot
+from portal.db import utcnow
 from portal.staff import audit
 from portal.staff.listing_form import read_dates, read_days, read_weekly
 from portal.staff.models import ListingChange, StaffUser
@@ -84,7 +84,7 @@ def _fill(activity: Activity, data: dict, session) -> None:
     activity.organiser = session.get(Organiser, data["organiser_id"])
     activity.categories, activity.audiences = frozenset(data["categories"]), frozenset(data["audiences"] or [])
     activity.languages = frozenset(data["languages"] or ["fi"])
-    activity.price_cents = int(round(Decimal(str(data["price_euros"] or 0)) * 100))
+    activity.price_cents = round(Decimal(str(data["price_euros"] or 0)) * 100)
     activity.join_mode, activity.join_phone = data["join_mode"], data.get("join_phone") or None
     activity.online = activity.venue is None
     activity.access = {f.code: data[f"access_{f.code}"] for f in vocab.FACTS
