@@ -114,3 +114,43 @@ def test_own_notice_keeps_the_first_person_wording(app, lang):
     page = soup(walk.get(f"/{lang}/concern/check"))
     shown = {words(row.find("dt")): words(row.find("dd")) for row in page.select("dl.summary-list > div")}
     assert shown[tr(app, lang, "Do you want to give your name?")] == tr(app, lang, "Yes, I give my name")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_helper_mode_contact_step_and_its_errors_are_about_the_person_helped(app, lang):
+    client = resident(app)
+    walk_to_step(client, "contact", lang, on_behalf="yes")
+    missing = answer_step(client, lang, "contact", {})
+    check_basics(missing, lang, 200)
+    assert error_links(missing) == {
+        "contact_name": tr(app, lang, "Enter the name of the person you are helping."),
+        "contact_phone": tr(app, lang, "Give their phone number or e-mail address, so that an adviser can reach them."),
+    }
+    assert field_error(missing, "contact_name") == tr(app, lang, "Enter the name of the person you are helping.")
+    text = main_text(missing)
+    assert tr(app, lang, "An adviser may contact them to ask more. Give their phone number or e-mail address, "
+                         "or both.") in text
+    for own in ("Enter your name.", "An adviser may contact you to ask more. Give a phone number or an e-mail "
+                "address, or both."):
+        assert tr(app, lang, own) not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_check_page_names_the_helped_persons_contact_details_as_theirs(app, lang):
+    client = resident(app)
+    walk_concern(client, lang, on_behalf="yes", contact={"contact_name": "Customer Person",
+                                                         "contact_phone": "040 111 2233"})
+    page = soup(client.get(f"/{lang}/concern/check"))
+    shown = {words(row.find("dt")): words(row.find("dd")) for row in page.select("dl.summary-list > div")}
+    assert shown[tr(app, lang, "The name of the person you are helping")] == "Customer Person"
+    assert shown[tr(app, lang, "Their e-mail address")] == tr(app, lang, "Not given")
+    assert tr(app, lang, "Your name") not in shown and tr(app, lang, "Your phone number") not in shown
+
+
+def test_own_notice_keeps_the_first_person_contact_errors(app):
+    client = resident(app)
+    walk_to_step(client, "contact")
+    assert error_links(answer_step(client, "en", "contact", {})) == {
+        "contact_name": "Enter your name.",
+        "contact_phone": "Give a phone number or an e-mail address, so that an adviser can reach you.",
+    }

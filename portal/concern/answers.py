@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField
 
 from portal.concern import flow
+from portal.concern.forms import HelperWording
 
 NOT_ASKED = {"csrf_token", "submission", "website"}
 
@@ -21,7 +22,7 @@ class Row:
 
 def answer_rows(step_name: str, answers: dict) -> list[Row]:
     form = flow.BY_NAME[step_name].form(formdata=None, data=answers, meta={"csrf": False})
-    if hasattr(form, "for_answers"):
+    if isinstance(form, HelperWording):
         form = form.for_answers(answers)  # the same words the question was asked with
     rows = []
     for field in form:

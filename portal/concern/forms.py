@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -49,26 +50,36 @@ class RoleForm(PortalForm):
                            default="no", validators=[required(_l("Choose yes or no."))])
 
 
-# Filling in for someone else (a digi-guide with a customer), the question and its choices are
-# about that person: "Yes, they give their name", never "Yes, I give my name".
-HELPER_IDENTITY = {
-    "label": _l("Does the person you are helping want to give their name?"),
-    "named": _l("Yes, they give their name"),
-    "anonymous": _l("No, they stay anonymous"),
-}
+class HelperWording:
+    """A step that speaks about the person being helped when someone fills the notice in for them
+    (a digi-guide with a customer): "Yes, they give their name", never "Yes, I give my name".
+    Labels, choices and error messages are swapped on a built form; `answers` say who is writing."""
+
+    HELPER_LABELS: ClassVar[dict] = {}  # field name -> label
+    HELPER_CHOICES: ClassVar[dict] = {}  # field name -> {value: label}
+    HELPER_ERRORS: ClassVar[dict] = {}  # field name -> {the own message: the helper's message}
+
+    def for_answers(self, answers: dict):
+        """The form worded for who is filling it in; returns itself, for use in templates."""
+        if answers.get("on_behalf") != "yes":
+            return self
+        for name, label in self.HELPER_LABELS.items():
+            self[name].label.text = label
+        for name, labels in self.HELPER_CHOICES.items():
+            self[name].choices = [(value, labels.get(value, label)) for value, label in self[name].choices]
+        for name, messages in self.HELPER_ERRORS.items():
+            swaps = {str(own): helper for own, helper in messages.items()}
+            self[name].errors = [swaps.get(str(error), error) for error in self[name].errors]
+        return self
 
 
-class IdentityForm(PortalForm):
+class IdentityForm(HelperWording, PortalForm):
     identity = RadioField(_l("Do you want to give your name?"), choices=[
         ("named", _l("Yes, I give my name")), ("anonymous", _l("No, I stay anonymous")),
     ], validators=[required(_l("Choose yes or no."))])
-
-    def for_answers(self, answers: dict) -> IdentityForm:
-        """The form worded for who is filling it in; returns itself, for use in templates."""
-        if answers.get("on_behalf") == "yes":
-            self.identity.label.text = HELPER_IDENTITY["label"]
-            self.identity.choices = [(value, HELPER_IDENTITY[value]) for value, _label in self.identity.choices]
-        return self
+    HELPER_LABELS: ClassVar[dict] = {"identity": _l("Does the person you are helping want to give their name?")}
+    HELPER_CHOICES: ClassVar[dict] = {"identity": {"named": _l("Yes, they give their name"),
+                                                   "anonymous": _l("No, they stay anonymous")}}
 
 
 def _unknown_or(field_name: str, missing, both):
@@ -131,16 +142,28 @@ class WorriesForm(PortalForm):
             raise ValidationError(_l("Choose at least one worry, or tell us in your own words."))
 
 
-class ContactForm(PortalForm):
-    contact_name = short_text(_l("Your name"), 100, validators=[required(_l("Enter your name."))])
+ENTER_YOUR_NAME = _l("Enter your name.")
+REACH_YOU = _l("Give a phone number or an e-mail address, so that an adviser can reach you.")
+
+
+class ContactForm(HelperWording, PortalForm):
+    contact_name = short_text(_l("Your name"), 100, validators=[required(ENTER_YOUR_NAME)])
     contact_phone = StringField(_l("Your phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
                                 validators=[Length(max=30), PhoneNumber()])
     contact_email = short_text(_l("Your e-mail address"), 200)
     helper_name = short_text(_l("Your own name, as the helper (optional)"), 100)
+    # The contact details asked for are those of the person being helped.
+    HELPER_LABELS: ClassVar[dict] = {"contact_name": _l("The name of the person you are helping"),
+                                     "contact_phone": _l("Their phone number"),
+                                     "contact_email": _l("Their e-mail address")}
+    HELPER_ERRORS: ClassVar[dict] = {
+        "contact_name": {ENTER_YOUR_NAME: _l("Enter the name of the person you are helping.")},
+        "contact_phone": {REACH_YOU: _l("Give their phone number or e-mail address, so that an adviser can reach them.")},
+    }
 
     def validate_contact_phone(self, field):
         if not field.data and not self.contact_email.data:
-            raise ValidationError(_l("Give a phone number or an e-mail address, so that an adviser can reach you."))
+            raise ValidationError(REACH_YOU)
 
     def validate_contact_email(self, field):
         if field.data and ("@" not in field.data or "." not in field.data.rsplit("@", 1)[-1] or " " in field.data):
