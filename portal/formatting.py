@@ -115,6 +115,11 @@ def distance(km: float) -> str:
     return _("%(km)s km", km=format_decimal(round(km, 1), format="#,##0.#", locale=_locale()))
 
 
+def site_name(url: str) -> str:
+    """"https://www.hel.fi/" as "www.hel.fi": a web address as people read it out and type it."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
 def phone_href(number: str) -> str:
     return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
@@ -145,5 +150,5 @@ def service_in_page_language(service: dict) -> dict:
 
 def init_app(app: Flask) -> None:
     for function in (clock, time_range, day_name, date_only, at_time, rhythm, euros, price, discounts,
-                     language_name, distance, phone_href, local, opening_hours, decimal):
+                     language_name, distance, phone_href, local, opening_hours, decimal, site_name):
         app.add_template_filter(function)

@@ -4,7 +4,6 @@ when the person left it open; the advice line's phone is in the header of every 
 from __future__ import annotations
 
 import pytest
-
 from page_checks import check_page, words
 
 LANGS = ("fi", "sv", "en")
@@ -66,3 +65,9 @@ def test_the_advice_line_phone_is_in_the_header(client, lang):
     phone = page.select_one("header .header-phone a.phone")
     assert phone is not None and phone["href"] == "tel:+358931044556"
     assert words(phone) == "09 310 44556"
+
+
+def test_more_choices_opens_when_the_place_typed_in_it_could_not_be_used(client):
+    page = check_page(client.get("/en/activities?near=Xyzzy"))
+    details = page.select_one("details.more-filters")
+    assert details.has_attr("open") and details.select_one("#near-error") is not None

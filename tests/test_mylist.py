@@ -349,7 +349,7 @@ def next_time_in_words(app, lang, activity) -> str:
     with app.test_request_context(f"/{lang}/"):
         g.lang = lang
         with force_locale(lang):
-            return formatting.at_time(coming.starts, coming.ends, now.date())
+            return formatting.at_time(coming.starts, coming.ends)
 
 
 def handout_items(page) -> dict[str, dict[str, str]]:
@@ -387,15 +387,20 @@ def test_the_handout_says_everything_in_words(app, person, catalogue, db, lang, 
     chair = items[chair_name]
     when = chair[tr("When")]
     assert when.startswith(RHYTHM[lang])
-    # The next time, in words, is the next Tuesday that is not cancelled.
+    # The next time, in words, is the next Tuesday that is not cancelled, with its date (paper is read
+    # on another day, so never "today" or "tomorrow").
     assert when.endswith(tr("Next:") + " " + next_time_in_words(app, lang, db.get(Activity, catalogue["chair-gym"])))
+    assert tr("Today") not in when and tr("Tomorrow") not in when
     assert chair[tr("Price")] == FREE[lang] == tr("Free")
     assert chair[tr("Where")] == {"fi": "Kampin palvelukeskus, Salomonkatu 21 B, 00100 Helsinki",
                                   "sv": "Kampens servicecentral, Salomonsgatan 21 B, 00100 Helsingfors",
                                   "en": "Kamppi Service Centre, Salomonkatu 21 B, 00100 Helsinki"}[lang]
     assert chair[tr("Getting there")] == {"fi": "Kampin metroasema", "sv": "Kampens metrostation",
                                           "en": "Kamppi metro station"}[lang]
-    assert chair[tr("Phone")] == "09 310 5555"  # as people write it (stored as +358 9 310 5555)
+    # Each number says whose it is. A drop-in activity: its number is for questions, with the organiser.
+    assert chair[tr("Questions")] == {"fi": "Helsingin kaupunki", "sv": "Helsingfors stad",
+                                      "en": "City of Helsinki"}[lang] + ": 09 310 5555"  # as people write it
+    assert tr("Phone") not in chair
     access = chair[tr("Accessibility")]
     assert access and "\n" not in access and access != tr("Not checked yet")
 
@@ -403,11 +408,16 @@ def test_the_handout_says_everything_in_words(app, person, catalogue, db, lang, 
     assert crafts[tr("When")].startswith({"fi": "keskiviikkoisin klo 13–15", "sv": "onsdagar kl. 13–15",
                                           "en": "Wednesdays 13–15"}[lang])
     assert crafts[tr("Price")].startswith({"fi": "3 €", "sv": "3 €", "en": "3 €"}[lang])
-    assert crafts[tr("Phone")] == "09 310 1234"  # the organiser's number, as people write it
+    assert crafts[tr("How to join")].endswith(tr("To register:") + " 09 310 1234")  # the organiser's number
 
     carers = items[carers_name]
     assert carers[tr("Where")] == tr("From home, by phone or online")
-    assert carers[tr("Phone")] == "040 123 4567"
+    assert carers[tr("How to join")].endswith(tr("To register:") + " 040 123 4567")
+    # The advice line's number, named: questions about the list as a whole go there.
+    advice_line = {"fi": "Seniori-info", "sv": "Seniorinfo", "en": "Seniori-info"}[lang]
+    said = tr("Questions about this list: %(name)s, %(phone)s, %(hours)s.", name=advice_line, phone="09 310 44556",
+              hours="HOURS")
+    assert words(page.select_one(".handout-footer")).startswith(said.split("HOURS")[0])
     assert carers[tr("Accessibility")] == tr("Not checked yet")
 
 

@@ -26,7 +26,8 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(dict_keys_with)
     bp.add_app_template_filter(next_time)
     bp.add_app_template_filter(sort_languages)
-    for helper in (need_options, language_options, chips, page_args, found_status, access_line):
+    for helper in (need_options, language_options, chips, page_args, found_status, access_line,
+                   choices_chosen, more_choices_chosen):
         bp.add_app_template_global(helper)
 
 
@@ -122,6 +123,18 @@ def chips(f: Filters, args: MultiDict) -> list[Chip]:
     if f.online:
         add("online", None, _("From home"))
     return found
+
+
+def choices_chosen(f: Filters, args: MultiDict) -> int:
+    """How many choices narrow the list, for "Change choices (3 chosen)": the search words stand
+    beside the results and are not counted."""
+    return len(chips(f, args)) - (1 if f.q else 0)
+
+
+def more_choices_chosen(f: Filters) -> int:
+    """How many of the choices inside "More choices" are on, so that a closed box does not hide them."""
+    return (len(f.categories) + len(f.days) + len(f.times) + len(f.languages) + len(f.audiences)
+            + f.drop_in + f.online + (f.near is not None))
 
 
 def access_line(activity) -> str:
