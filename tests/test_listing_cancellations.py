@@ -149,3 +149,19 @@ def test_a_failure_half_way_through_approving_leaves_the_listing_and_the_change_
     monkeypatch.undo()
     assert change_status(cancel_app, change_id) == "pending"
     assert price(cancel_app, chair_gym) == before
+
+
+def test_saving_a_place_updates_it_and_its_activities_in_one_go(cancel_app, chair_gym, editor):
+    from portal.catalogue.models import Venue
+
+    with cancel_app.app_context():
+        venue_id = portal_db.session().get(Activity, chair_gym).venue_id
+    url = f"/en/staff/listings/places/{venue_id}"
+    data = form_values(editor.get(url))
+    data["name_fi"] = "Kampin uusi sali Zqvenue"
+    response = editor.post(url, data=data)
+    assert response.status_code == 303, text_of(response)[:600]
+    with cancel_app.app_context():
+        assert portal_db.session().get(Venue, venue_id).name["fi"] == "Kampin uusi sali Zqvenue"
+    found = editor.get("/fi/activities", query_string={"q": "Zqvenue"})
+    assert f"/fi/activities/{chair_gym}" in found.get_data(as_text=True)  # reindexed with the place's new name

@@ -159,23 +159,25 @@ def venue_form_data(venue: Venue) -> dict:
 
 
 def save_venue(venue: Venue | None, form, by: StaffUser) -> Venue:
-    """Write the form into the venue (a new one when None) and reindex its activities, whose facts include it."""
-    session = db.session()
-    if venue is None:
-        venue = Venue(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}")
-        session.add(venue)
-    for key in VENUE_TEXTS:
-        setattr(venue, key, {lang: form[f"{key}_{lang}"].data.strip() for lang in vocab.UI_LANGUAGES
-                             if (form[f"{key}_{lang}"].data or "").strip()})
-    venue.postal_code, venue.district, venue.phone = form.postal_code.data, form.district.data, form.phone.data or None
-    venue.lat = float(form.lat.data) if form.lat.data is not None else None
-    venue.lon = float(form.lon.data) if form.lon.data is not None else None
-    venue.accessibility = {f.code: form[f"access_{f.code}"].data for f in vocab.FACTS
-                           if f.about == "venue" and form[f"access_{f.code}"].data in ("yes", "no")}
-    if form.checked.data:
-        venue.accessibility_checked_on = schedule.local_now().date()
-    session.flush()
-    reindex(session, list(session.scalars(select(Activity).where(Activity.venue_id == venue.id))), schedule.local_now())
-    audit.add(session, by.id, "edit", "venue", venue.id)
-    session.commit()
+    """Write the form into the venue (a new one when None) and reindex its activities, whose facts
+    include it, in one transaction."""
+    with db.transaction() as session:
+        if venue is None:
+            venue = Venue(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}")
+            session.add(venue)
+        for key in VENUE_TEXTS:
+            setattr(venue, key, {lang: form[f"{key}_{lang}"].data.strip() for lang in vocab.UI_LANGUAGES
+                                 if (form[f"{key}_{lang}"].data or "").strip()})
+        venue.postal_code, venue.district = form.postal_code.data, form.district.data
+        venue.phone = form.phone.data or None
+        venue.lat = float(form.lat.data) if form.lat.data is not None else None
+        venue.lon = float(form.lon.data) if form.lon.data is not None else None
+        venue.accessibility = {f.code: form[f"access_{f.code}"].data for f in vocab.FACTS
+                               if f.about == "venue" and form[f"access_{f.code}"].data in ("yes", "no")}
+        if form.checked.data:
+            venue.accessibility_checked_on = schedule.local_now().date()
+        session.flush()
+        reindex(session, list(session.scalars(select(Activity).where(Activity.venue_id == venue.id))),
+                schedule.local_now())
+        audit.add(session, by.id, "edit", "venue", venue.id)
     return venue
