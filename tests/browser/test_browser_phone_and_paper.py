@@ -153,3 +153,22 @@ def test_a_printed_link_to_another_site_shows_its_address(portal_server, fresh_c
     page.goto(portal_server.url(f"/en/activities/{activity_id}"))
     website = page.locator("#organiser-heading ~ ul a[rel=noopener]").get_attribute("href")
     assert website.replace("https://", "").rstrip("/") in " ".join(pdf_words(printed(page)).split())
+
+
+@pytest.mark.skipif(not PDFTOTEXT, reason="pdftotext (Debian poppler-utils) is needed")
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_printed_list_writes_dates_out(portal_server, fresh_context, translate, lang):
+    import datetime as dt
+
+    from portal.catalogue import schedule, vocab
+
+    today = schedule.local_now().date()
+    days = [vocab.WEEKDAYS[(today + dt.timedelta(days=n)).weekday()] for n in (0, 1)]
+    page = fresh_context(js=False).new_page()
+    page.goto(portal_server.url(f"/{lang}/activities?day={days[0]}&day={days[1]}"))
+    relative = {translate(lang, "Today").lower(), translate(lang, "Tomorrow").lower()}
+    if not any(word in page.locator("#results").inner_text().lower() for word in relative):
+        pytest.skip("no activity meets today or tomorrow")
+    text = " ".join(pdf_words(printed(page)).split()).lower()
+    for word in relative:
+        assert not re.search(rf"\b{re.escape(word)}\b", text), f"the printed list says “{word}”"
