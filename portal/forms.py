@@ -136,17 +136,13 @@ TOKEN_MAX_LENGTH = 120  # a real token is about 60 characters; anything longer i
 TOKEN_MAX_AGE = 24 * 3600  # seconds; the CSRF token expires sooner, and its expiry keeps the token
 
 
-def _visitor_key(create: bool = False) -> str | None:
+def visitor_key(create: bool = False) -> str | None:
+    """A random id of this browser session: tokens are bound to it, and the session's own rate limits
+    count by it. None until a form was shown or counted in this session, unless `create`."""
     key = session.get(VISITOR_KEY)
     if not isinstance(key, str) and create:
         key = session[VISITOR_KEY] = secrets.token_urlsafe(16)
     return key if isinstance(key, str) else None
-
-
-def visitor_key(create: bool = False) -> str | None:
-    """A random id of this browser session (for the session's own rate limits); None until a form
-    was shown or counted in this session, unless `create`."""
-    return _visitor_key(create)
 
 
 def _signer(kind: str, key: str) -> TimestampSigner:
@@ -155,13 +151,13 @@ def _signer(kind: str, key: str) -> TimestampSigner:
 
 
 def issue_submission_token(kind: str) -> str:
-    return _signer(kind, _visitor_key(create=True)).sign(secrets.token_urlsafe(16)).decode()
+    return _signer(kind, visitor_key(create=True)).sign(secrets.token_urlsafe(16)).decode()
 
 
 def submission_key(kind: str, token) -> str | None:
     """The stored key (64 hex characters) of a token this server issued to this session for this kind
     of form, or None for anything else."""
-    key = _visitor_key()
+    key = visitor_key()
     if not key or not isinstance(token, str) or not 0 < len(token) <= TOKEN_MAX_LENGTH or not token.isascii():
         return None
     try:
