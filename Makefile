@@ -23,11 +23,11 @@ test: prepare $(if $(shell command -v npm),vnu ical-check)
 check: install
 	$(BIN)/python tools/audit_dependencies.py
 
-# A longer run of the property-based fuzzing in tests/test_fuzz.py (the suite runs 25 examples a test);
+# A longer run of the property-based fuzzing in tests/test_fuzz.py and tests/test_staff_fuzz.py (the suite runs 25 examples a test);
 # FUZZ_EXAMPLES sets the number per test. It prints how many examples were run.
 FUZZ_EXAMPLES ?= 1000
 fuzz: prepare
-	PORTAL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider -q -s tests/test_fuzz.py
+	PORTAL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider -q -s tests/test_fuzz.py tests/test_staff_fuzz.py
 
 prepare: install compile
 	$(FLASK) db upgrade
