@@ -229,7 +229,16 @@ def test_statistics_charts_are_svg_beside_data_tables(portal_server, staff_sessi
 # --- administration ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_accounts_and_audit_log(portal_server, staff_session, assert_no_axe, lang, translate):
+def test_accounts_and_audit_log(portal_server, staff_session, assert_no_axe, lang, translate, in_app):
+    # Account changes need the password typed in the last minutes (tests/browser/test_browser_staff_security.py
+    # goes through that page); this session signed in earlier in the run.
+    from sqlalchemy import update
+
+    from portal.db import utcnow
+    from portal.staff.models import StaffSession
+
+    in_app(lambda session: (session.execute(update(StaffSession).where(StaffSession.staff_id == staff_session.account.id)
+                                            .values(password_at=utcnow())), session.commit()))
     page = staff_session.page(f"/{lang}/staff/admin/accounts")
     try:
         common_checks(page, lang)
