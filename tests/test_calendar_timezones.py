@@ -255,3 +255,46 @@ def test_the_parsers_really_read_the_zone_from_the_file(two_sides, monkeypatch, 
     # Every session after the March change comes out an hour off, as in Thunderbird.
     assert wrong == [s for s, _ in found if s.date() >= dt.date(2027, 3, 28)]
     assert wrong and all(s.hour in (11, 19) for s in wrong)
+
+
+@pytest.mark.parametrize("tzid", ["Europe/Helsinki", "America/New_York", "Australia/Sydney", "Europe/Dublin", "UTC"])
+def test_the_zone_written_agrees_with_tzdata_for_decades(tzid):
+    """The written rules, read back by dateutil alone, give tzdata's offset on the 1st and 15th of
+    every month and at every hour of the two days around each change tzdata has, from 2026 to 2065
+    (zones with other rules than Helsinki's show the rules are derived, not typed in)."""
+    import io
+
+    from dateutil import tz as dateutil_tz
+
+    from portal.catalogue.ics import vtimezone
+
+    written = dateutil_tz.tzical(io.StringIO(vtimezone(tzid, dt.date(2027, 1, 1)).to_ical().decode())).get()
+    zone = ZoneInfo(tzid)
+    moments = []
+    noon = dt.datetime(2026, 1, 1, 12, tzinfo=UTC)  # from the start of the year before "today"
+    while noon.year < 2066:
+        following = noon + dt.timedelta(days=1)
+        if noon.day in (1, 15):
+            moments.append(noon)
+        if noon.astimezone(zone).utcoffset() != following.astimezone(zone).utcoffset():
+            moments += [noon + dt.timedelta(minutes=30 + 60 * hour) for hour in range(-12, 36)]
+        noon = following
+    for moment in moments:
+        assert moment.astimezone(written).utcoffset() == moment.astimezone(zone).utcoffset(), moment
+    changes = {"UTC": 0}.get(tzid, 80)  # two a year for 40 years
+    assert len(moments) == 40 * 24 + changes * 48
+
+
+def test_a_zone_whose_rules_tzdata_will_change_falls_back_to_listed_changes(monkeypatch):
+    from portal.catalogue import ics
+
+    monkeypatch.setattr(ics, "zone_rules", lambda tzid, year: None)
+    body = ics.vtimezone("Europe/Helsinki", dt.date(2027, 1, 1)).to_ical().decode()
+    assert "RDATE" in body and "RRULE" not in body
+    import io
+
+    from dateutil import tz as dateutil_tz
+
+    written = dateutil_tz.tzical(io.StringIO(body)).get()
+    summer = dt.datetime(2060, 7, 1, 12, tzinfo=UTC)
+    assert summer.astimezone(written).utcoffset() == dt.timedelta(hours=3)

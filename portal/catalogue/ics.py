@@ -136,13 +136,16 @@ def _offset_name(zone: ZoneInfo, moment: dt.datetime) -> str:
 
 
 def vtimezone(tzid: str, today: dt.date) -> Timezone:
-    """A VTIMEZONE that states every offset with its yearly rule (RRULE), from the year before
-    `today` on, so apps that build the zone from the file (Thunderbird and others) place each
-    weekly session right on both sides of every change, in any year.
+    """A VTIMEZONE that states every offset with its yearly rule (RRULE), right for every moment
+    from the start of the year before `today` on, so apps that build the zone from the file
+    (Thunderbird and others) place each weekly session right on both sides of every change, in
+    any year.
 
     icalendar's own `Timezone.from_tzid` lists each past change as an RDATE and stops in 2038;
     it is used only for a zone whose rules tzdata says will change (then rules would be wrong)."""
-    first_year = today.year - 1
+    # The rules start a year earlier still: south of the equator, January is summer time, which
+    # only the previous year's change can say.
+    first_year = today.year - 2
     rules = zone_rules(tzid, first_year)
     if rules is None:
         return Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1),
