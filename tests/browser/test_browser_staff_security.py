@@ -106,7 +106,7 @@ def test_confirming_the_password_before_creating_an_account(portal_server, signe
 
 
 def test_signing_out_ends_a_copied_session(portal_server, signed_in_admin, browser):
-    account, context, page = signed_in_admin
+    _account, context, page = signed_in_admin
     thief = open_context(browser, js=False)
     thief.add_cookies(context.cookies())
     stolen = thief.new_page()
