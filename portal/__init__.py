@@ -25,12 +25,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from portal import (assets, cli, compression, crypto, db, errors, formatting, forms, i18n, limits, outbox,
+    from portal import (assets, cache, cli, compression, crypto, db, errors, formatting, forms, i18n, limits, outbox,
                         public_computer, retention, security)
 
     # First, so that its after_request runs last: it compresses the body every other hook has finished.
     compression.init_app(app)
     db.init_app(app)
+    cache.init_app(app)
     crypto.init_app(app)
     limits.init_app(app)
     outbox.init_app(app)
