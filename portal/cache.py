@@ -72,7 +72,7 @@ def get(prefix: str, key: str, *, version: Any = 0, default: Any = None) -> Any:
     return default if value is None else value
 
 
-def set(prefix: str, key: str, value: Any, *, version: Any = 0, timeout: int | None = None) -> None:  # noqa: A001
+def set(prefix: str, key: str, value: Any, *, version: Any = 0, timeout: int | None = None) -> None:
     """Store `value` (anything picklable except None) under (prefix, key) for this version."""
     try:
         _cache.cache.set(_key(prefix, key, version), value, timeout=timeout)
