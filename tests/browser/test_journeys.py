@@ -318,7 +318,11 @@ def find_and_keep_an_activity(j: Journey, portal_server) -> None:
     j.follow(page.locator("nav.main-nav a[href$='/activities']"))
     j.look("the catalogue", path=f"/{lang}/activities", h1=find_activities)
 
-    # Free, a need, a day: ticked one by one, as a person does.
+    # Free, a need, a day: ticked one by one, as a person does. On a phone the results come first,
+    # and a "Change choices" link leads down to the choices.
+    change = page.locator("main .change-choices a[href^='#']")
+    if j.phone and change.count():
+        change.first.click()
     for box in CHOICE_BOXES:
         j.reveal(box)
         page.locator(box).click()
@@ -410,7 +414,7 @@ def print_page(j: Journey, what: str) -> None:
     j.require(button.count() >= 1, f"no print button on {what}")
     if j.js:
         j.note(button.first.is_visible(), f"the print button on {what} is hidden with JavaScript on")
-        page.evaluate("window.__printed = 0; window.print = () => { window.__printed += 1; }")
+        page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
         button.first.click()
         times = page.evaluate("window.__printed")
         j.note(times == 1, f"pressing the print button on {what} opens the print dialog {times} times (once expected)")
