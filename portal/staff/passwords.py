@@ -1,14 +1,23 @@
 """Password hashes (Argon2id with the library's recommended parameters) and the strength rule."""
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
 hasher = PasswordHasher()
-# Checked against when the e-mail address is unknown, so timing does not reveal which addresses exist.
-_DUMMY_HASH = hasher.hash("not a real password")
 MIN_LENGTH = 12
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the e-mail address is unknown, so timing does not reveal which addresses
+    exist. Made on the first such sign-in, not at import: hashing takes 64 MiB for a moment, and every
+    gunicorn worker (most never see a staff sign-in) would otherwise pay it at start. Two threads making
+    it at once is harmless: both hashes verify the same way."""
+    return hasher.hash("not a real password")
 
 
 def hash_password(password: str) -> str:
@@ -17,7 +26,7 @@ def hash_password(password: str) -> str:
 
 def password_matches(user, password: str) -> bool:
     try:
-        return hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        return hasher.verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
