@@ -17,11 +17,14 @@ test: prepare $(if $(shell command -v npm),vnu ical-check)
 	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
 	if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then $(BIN)/pytest --ignore=tests/browser; fi
 
-# The quality gate CI runs before the tests. Each step is one line below (lint, types and import
-# contracts go here too). The dependency audit fails on a known-vulnerable package; where its
+# The quality gate CI runs before the tests, one step a line: the dependency audit, ruff (lint), mypy
+# (types) and lint-imports (the import contracts in pyproject.toml). The dependency audit fails on a known-vulnerable package; where its
 # vulnerability source cannot be reached it says so and is skipped (AUDIT_REQUIRED=1 makes that fail).
 check: install
 	$(BIN)/python tools/audit_dependencies.py
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # A longer run of the property-based fuzzing in tests/test_fuzz.py and tests/test_staff_fuzz.py (the suite runs 25 examples a test);
 # FUZZ_EXAMPLES sets the number per test. It prints how many examples were run.
@@ -60,7 +63,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,check]'
 	touch $@
 
 compile: install

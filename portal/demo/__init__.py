@@ -1,0 +1,1 @@
+"""Demo data: the Helsinki catalogue, synthetic activities and a history of submissions."""
