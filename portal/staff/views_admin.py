@@ -7,15 +7,12 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from portal import db
-from portal.staff import accounts, listings
+from portal.forms import ActionForm
+from portal.staff import accounts, listings, queries
 from portal.staff.audit import SECURITY_ACTIONS
 from portal.staff.auth import current_staff, requires
-from portal.forms import ActionForm
 from portal.staff.forms import AccountRolesForm, StaffAccountForm
-from portal.staff.models import AuditEntry, StaffUser
 from portal.staff.views_auth import recent_password
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/<lang>/staff/admin")
@@ -26,7 +23,7 @@ MAX_ID = 2**31 - 1
 
 def _organisations(form) -> dict[int, str]:
     _venues, organisers = listings.choices()
-    form.organiser_id.choices = [(0, _l("None"))] + organisers
+    form.organiser_id.choices = [(0, _l("None")), *organisers]
     return dict(organisers)
 
 
@@ -46,16 +43,15 @@ def accounts_page():
                                        organiser_id=organiser_id), password)
             form = StaffAccountForm(formdata=None)
             _organisations(form)
-    users = db.session().scalars(select(StaffUser).order_by(StaffUser.name)).all()
-    return render_template("staff/accounts.html", form=form, users=users, created=created, action=ActionForm(),
-                           organisations=organisations)
+    return render_template("staff/accounts.html", form=form, users=queries.staff_users(), created=created,
+                           action=ActionForm(), organisations=organisations)
 
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 @requires("admin")
 @recent_password
 def account_page(user_id: int):
-    user = db.session().get(StaffUser, user_id) or abort(404)
+    user = queries.staff_user(user_id) or abort(404)
     form = AccountRolesForm(obj=None if request.method == "POST" else user)
     if request.method == "GET":
         form.organiser_id.data = user.organiser_id or 0
@@ -73,7 +69,7 @@ def account_page(user_id: int):
 @requires("admin")
 @recent_password
 def change_account(user_id: int, change: str):
-    user = db.session().get(StaffUser, user_id) or abort(404)
+    user = queries.staff_user(user_id) or abort(404)
     if not ActionForm().validate_on_submit() or change not in CHANGES:
         abort(400)
     accounts.change(user, change, current_staff())
@@ -90,13 +86,9 @@ def audit_log():
     malformed are ignored rather than sent to the database."""
     record_type, record_id = request.args.get("type", ""), request.args.get("id", "")
     security = request.args.get("security") == "1"
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(300)
-    if security:  # sign-ins, failures, refusals and every change to an account
-        query = query.where(AuditEntry.record_type == "staff_user")
-    if RECORD_TYPE.fullmatch(record_type):
-        query = query.where(AuditEntry.record_type == record_type)
-    if record_id.isascii() and record_id.isdigit() and 0 < int(record_id) <= MAX_ID:
-        query = query.where(AuditEntry.record_id == int(record_id))
-    names = {u.id: u.name for u in db.session().scalars(select(StaffUser))}
-    return render_template("staff/audit.html", entries=db.session().scalars(query).all(), names=names,
+    wanted_id = int(record_id) if record_id.isascii() and record_id.isdigit() else 0
+    entries = queries.audit_entries(security_only=security,
+                                    record_type=record_type if RECORD_TYPE.fullmatch(record_type) else None,
+                                    record_id=wanted_id if 0 < wanted_id <= MAX_ID else None)
+    return render_template("staff/audit.html", entries=entries, names=queries.staff_names(),
                            security=security, security_actions=SECURITY_ACTIONS)

@@ -7,14 +7,12 @@ import functools
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l, ngettext
 
-from portal import crypto, db
-from portal.limits import limiter
-from portal.preferences.views import safe_return_path
-from portal.qr import qr_svg
-from portal.staff import audit, auth
 from portal.forms import ActionForm
+from portal.limits import limiter
+from portal.qr import qr_svg
+from portal.staff import auth, queries
 from portal.staff.forms import CodeForm, ConfirmPasswordForm, PasswordChangeForm, SignInForm
-from portal.staff.passwords import hash_password
+from portal.urls import safe_return_path
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/<lang>/staff")
 bp.after_app_request(auth.write_cookie)
@@ -79,11 +77,11 @@ def enrol():
     form = CodeForm()
     if form.validate_on_submit():
         if auth.check_code(user, secret, form.code.data):
-            with db.transaction():
-                user.totp_secret = crypto.encrypt(secret)
+            queries.save_totp_secret(user, secret)
             return _finish(user)
         form.code.errors.append(WRONG_CODE)
-    return render_template("staff/enrol.html", form=form, secret=secret, qr=qr_svg(auth.totp_uri(user, secret), "enrol-code"))
+    return render_template("staff/enrol.html", form=form, secret=secret,
+                           qr=qr_svg(auth.totp_uri(user, secret), "enrol-code"))
 
 
 @bp.post("/sign-out")
@@ -126,9 +124,7 @@ def password_page():
         if not auth.confirm_password(user, form.current.data):
             form.current.errors.append(_l("This is not your current password."))
         else:
-            with db.transaction() as db_session:
-                user.password_hash = hash_password(form.new.data)
-                audit.add(db_session, user.id, "password_changed", "staff_user", user.id)
+            queries.change_password(user, form.new.data)
             auth.end_other_sessions(user)
             flash(_l("Your password is changed. You were signed out on your other devices."))
             return redirect(url_for("staff_auth.sessions_page"), code=303)

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from portal import db
 from portal.catalogue import schedule
 from portal.catalogue.display import language_options
-from portal.catalogue.models import Activity, Venue
 from portal.feedback import queries as reports
-from portal.staff import listings
-from portal.staff.auth import current_staff, requires
 from portal.forms import ActionForm
+from portal.staff import listings, queries
+from portal.staff.auth import current_staff, requires
 from portal.staff.listing_form import ActivityForm
-from portal.staff.models import ListingChange
-from portal.staff.venue_form import TEXTS as VENUE_TEXT_LABELS
-from portal.staff.venue_form import VenueForm
+from portal.staff.venue_form import TEXTS as VENUE_TEXT_LABELS, VenueForm
 
 bp = Blueprint("staff_catalogue", __name__, url_prefix="/<lang>/staff/listings")
 
@@ -26,7 +21,7 @@ bp = Blueprint("staff_catalogue", __name__, url_prefix="/<lang>/staff/listings")
 @requires("editor", "organiser")
 def listings_page():
     staff = current_staff()
-    shown = db.session().scalars(listings.visible_to(staff)).all()
+    shown = queries.listings_for(staff)
     if request.args.get("stale"):
         shown = [a for a in shown if listings.is_stale(a, schedule.local_now().date())]
     return render_template("staff/listings.html", activities=shown, today=schedule.local_now().date(),
@@ -49,7 +44,7 @@ def resolve_report(report_id: int):
 @requires("editor", "organiser")
 def edit(activity_id: int | None):
     staff = current_staff()
-    activity = db.session().get(Activity, activity_id) if activity_id else None
+    activity = queries.activity(activity_id) if activity_id else None
     if (activity_id and activity is None) or not listings.may_edit(staff, activity):
         abort(404)
     form = ActivityForm(data=listings.form_data(activity) if activity and request.method == "GET" else None)
@@ -73,7 +68,7 @@ def edit(activity_id: int | None):
 @bp.post("/changes/<int:change_id>/<decision>")
 @requires("editor")
 def decide(change_id: int, decision: str):
-    change = db.session().get(ListingChange, change_id) or abort(404)
+    change = queries.listing_change(change_id) or abort(404)
     if not ActionForm().validate_on_submit() or decision not in ("approve", "reject") or change.status != "pending":
         abort(400)
     listings.decide(change, decision == "approve", current_staff())
@@ -84,14 +79,14 @@ def decide(change_id: int, decision: str):
 @bp.get("/places")
 @requires("editor")
 def venues_page():
-    return render_template("staff/venues.html", venues=db.session().scalars(select(Venue).order_by(Venue.key)).all())
+    return render_template("staff/venues.html", venues=queries.venues())
 
 
 @bp.route("/places/new", methods=["GET", "POST"], defaults={"venue_id": None})
 @bp.route("/places/<int:venue_id>", methods=["GET", "POST"])
 @requires("editor")
 def edit_venue(venue_id: int | None):
-    venue = db.session().get(Venue, venue_id) if venue_id else None
+    venue = queries.venue(venue_id) if venue_id else None
     if venue_id and venue is None:
         abort(404)
     form = VenueForm(data=listings.venue_form_data(venue) if venue and request.method == "GET" else None)
