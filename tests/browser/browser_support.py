@@ -160,13 +160,13 @@ def too_wide(page) -> str | None:
     return f"{page.url}: {width} px wide; too wide: {', '.join(wide)}"
 
 
-# Chromium's largest "Font size" setting ("Very large"): 24 px instead of the default 16 px.
-LARGEST_BROWSER_FONT_PX = 24
+# Chromium's "Font size" setting: 16 px by default, 24 px at its largest ("Very large").
+DEFAULT_BROWSER_FONT_PX, LARGEST_BROWSER_FONT_PX = 16, 24
 
 
-def use_largest_browser_font(page) -> None:
+def use_largest_browser_font(page, px: int = LARGEST_BROWSER_FONT_PX) -> None:
     """As if the person had set the browser's font size to its largest: the portal's sizes are
     relative to the browser's, so its own "Larger" choice grows on top of this. Lasts for the
-    page's later navigations too."""
+    page's later navigations too; px=DEFAULT_BROWSER_FONT_PX sets it back."""
     page.context.new_cdp_session(page).send(
-        "Page.setFontSizes", {"fontSizes": {"standard": LARGEST_BROWSER_FONT_PX, "fixed": LARGEST_BROWSER_FONT_PX - 4}})
+        "Page.setFontSizes", {"fontSizes": {"standard": px, "fixed": px - 3}})

@@ -28,12 +28,19 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_support import DEFAULT_BROWSER_FONT_PX, LANGS, use_largest_browser_font
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from browser_support import LANGS, use_largest_browser_font
 from test_browser_behaviour import open_display_choices, shown_ids
-from test_browser_forms import (CONCERN_STEPS, REFERENCE, callback_records, concern_by_reference,
-                                expect_error_summary, fill_callback, quick_exit_present, submit)
+from test_browser_forms import (
+    CONCERN_STEPS,
+    REFERENCE,
+    callback_records,
+    concern_by_reference,
+    expect_error_summary,
+    fill_callback,
+    quick_exit_present,
+    submit,
+)
 from test_browser_helpers import header_count, list_names, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.browser
@@ -102,7 +109,8 @@ LANGS_OF_TEXT_JS = """needle => {
 
 FOCUS_JS = """() => { const a = document.activeElement;
   if (!a || a === document.body || !a.isConnected) return 'nothing (the body)';
-  return a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') + (a.className ? '.' + [...a.classList].join('.') : ''); }"""
+  return a.tagName.toLowerCase() + (a.id ? '#' + a.id : '')
+    + (a.className ? '.' + [...a.classList].join('.') : ''); }"""
 
 # What the person has typed or chosen in a form: everything but hidden fields and buttons.
 TYPED_JS = """form => Object.fromEntries([...form.elements]
@@ -150,9 +158,9 @@ def foreign_ui_strings(lang: str) -> tuple[str, ...]:
 class Journey:
     """One person's way through the portal in one browser page; `look` after every step."""
 
-    def __init__(self, page, *, lang: str, js: bool, phone: bool, axe_findings, translate, who: str):
+    def __init__(self, page, *, lang: str, js: bool, phone: bool, axe_findings, axe_mirror, translate, who: str):
         self.page, self.lang, self.js, self.phone = page, lang, js, phone
-        self.axe_findings, self.translate, self.who = axe_findings, translate, who
+        self.axe_findings, self.axe_mirror, self.translate, self.who = axe_findings, axe_mirror, translate, who
         self.problems: list[str] = []
         self.script_errors: list[str] = []
         self.step = "the start"
@@ -190,8 +198,8 @@ class Journey:
     def settle(self) -> None:
         """With JavaScript, let htmx finish any request and swap before looking."""
         if self.js:
-            self.page.wait_for_function(
-                "() => document.readyState === 'complete' && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+            self.page.wait_for_function("() => document.readyState === 'complete'"
+                                        " && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
     def look(self, step: str, *, path: str | re.Pattern, h1: str | None = None, error: bool = False) -> str:
         """What anyone notices on arriving at a page: the page's h1 is returned."""
@@ -201,7 +209,8 @@ class Journey:
         self.settle()
         state = page.evaluate(PAGE_STATE_JS)
         self.require(len(state["h1"]) == 1 and state["mains"] == 1,
-                     f"{len(state['h1'])} h1 ({state['h1'][:3]}) and {state['mains']} main: a page has exactly one of each")
+                     f"{len(state['h1'])} h1 ({state['h1'][:3]}) and {state['mains']} main: "
+                     "a page has exactly one of each")
         shown = state["h1"][0]
         self.require(state["lang"] == self.lang, f'<html lang="{state["lang"]}"> on a {self.lang} page')
         address = urlparse(page.url).path
@@ -234,7 +243,19 @@ class Journey:
         key = (self.js, self.phone, hashlib.sha256(html.encode()).hexdigest())
         if key in AXE_CLEAN:
             return
-        found = self.axe_findings(self.page, self.step)
+        if self.js:
+            found = self.axe_findings(self.page, self.step)
+        else:  # axe runs in a page of its own: give it this page's screen and font size
+            mirror, size = self.axe_mirror, self.axe_mirror.viewport_size
+            mirror.set_viewport_size(self.page.viewport_size)
+            if self.phone:
+                use_largest_browser_font(mirror)
+            try:
+                found = self.axe_findings(self.page, self.step)
+            finally:
+                mirror.set_viewport_size(size)
+                if self.phone:
+                    use_largest_browser_font(mirror, DEFAULT_BROWSER_FONT_PX)
         self.problems.extend(f"at “{self.step}”: {p}" for p in found)
         if not found:
             AXE_CLEAN.add(key)
@@ -290,13 +311,14 @@ class Journey:
         self.note(not lost, f"what was typed was lost after the error (typed, now): {lost}")
 
 
-def start(fresh_context, axe_findings, translate, *, lang, js, phone, who, larger_cookie=True) -> Journey:
+def start(fresh_context, axe_findings, axe_mirror, translate, *, lang, js, phone, who, larger_cookie=True) -> Journey:
     # bypass_csp lets axe run in JavaScript pages; without JavaScript axe_findings checks the same
     # HTML in a page of its own.
     screen = PHONE if phone else DESKTOP
     text_size = "larger" if phone and larger_cookie else None
     page = fresh_context(js=js, bypass_csp=js, text_size=text_size, **screen).new_page()
-    journey = Journey(page, lang=lang, js=js, phone=phone, axe_findings=axe_findings, translate=translate, who=who)
+    journey = Journey(page, lang=lang, js=js, phone=phone, axe_findings=axe_findings, axe_mirror=axe_mirror,
+                      translate=translate, who=who)
     journey.larger_text = bool(text_size)
     return journey
 
@@ -336,7 +358,8 @@ def find_and_keep_an_activity(j: Journey, portal_server) -> None:
                                arg=str(expected["count"]))
     j.look("the results for free, rollator, Thursdays", path=f"/{lang}/activities", h1=find_activities)
     query = parse_qs(urlparse(page.url).query)
-    j.require(all(query.get(k) == [v] for k, v in CHOICES.items()), f"the address does not hold the choices: {page.url}")
+    j.require(all(query.get(k) == [v] for k, v in CHOICES.items()),
+              f"the address does not hold the choices: {page.url}")
     results_url, ids = page.url, shown_ids(page)
     j.require(ids == [item["id"] for item in expected["results"]] and ids,
               f"the results shown {ids} are not those of the address {[i['id'] for i in expected['results']]}")
@@ -391,7 +414,8 @@ def find_and_keep_an_activity(j: Journey, portal_server) -> None:
     j.require(page.url == results_url, f"Back gives {page.url}, not the results {results_url}")
     with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what is shown instead
         page.wait_for_function("ids => JSON.stringify([...document.querySelectorAll('#results .activity-card h3 a')]"
-                               ".map(a => +a.getAttribute('href').match(/activities\\/(\\d+)/)[1])) === JSON.stringify(ids)",
+                               ".map(a => +a.getAttribute('href').match(/activities\\/(\\d+)/)[1]))"
+                               " === JSON.stringify(ids)",
                                arg=ids, timeout=5000)
     j.require(shown_ids(page) == ids, f"Back shows the results {shown_ids(page)}, not the same {ids}")
     for box in CHOICE_BOXES:
@@ -420,7 +444,8 @@ def print_page(j: Journey, what: str) -> None:
         j.note(times == 1, f"pressing the print button on {what} opens the print dialog {times} times (once expected)")
     else:
         j.note(not button.first.is_visible(), f"a print button that cannot work is shown on {what}")
-        j.note(page.locator("main .no-js-print").first.is_visible(), f"without JavaScript {what} does not say how to print")
+        j.note(page.locator("main .no-js-print").first.is_visible(),
+               f"without JavaScript {what} does not say how to print")
     page.emulate_media(media="print")
     try:
         for selector in ("nav.main-nav", "nav.languages", "form.filters", "footer", "form.display-choices"):
@@ -463,17 +488,17 @@ def calendar_file(j: Journey, activity_id: int, name: str) -> None:
 
 
 @pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases(("fi",))))
-def test_older_resident_finds_an_activity_and_keeps_it(portal_server, fresh_context, axe_findings, translate,
-                                                        lang, js, phone):
-    j = start(fresh_context, axe_findings, translate, lang=lang, js=js, phone=phone,
+def test_older_resident_finds_an_activity_and_keeps_it(portal_server, fresh_context, axe_findings, axe_mirror,
+                                                        translate, lang, js, phone):
+    j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone,
               who="The older resident", larger_cookie=False)
     find_and_keep_an_activity(j, portal_server)
 
 
 @pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases(("sv", "en"))))
-def test_immigrant_finds_an_activity_in_their_language(portal_server, fresh_context, axe_findings, translate,
-                                                       lang, js, phone):
-    j = start(fresh_context, axe_findings, translate, lang=lang, js=js, phone=phone,
+def test_immigrant_finds_an_activity_in_their_language(portal_server, fresh_context, axe_findings, axe_mirror,
+                                                       translate, lang, js, phone):
+    j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone,
               who="The immigrant", larger_cookie=False)
     find_and_keep_an_activity(j, portal_server)
 
@@ -526,8 +551,8 @@ def ask_for_a_call(j: Journey, in_app, *, for_other: bool, mistakes: list[str], 
 
 @pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases()))
 def test_relative_tells_of_a_concern_and_asks_a_call_for_someone_else(
-        portal_server, fresh_context, axe_findings, translate, in_app, fresh_limits, lang, js, phone):
-    j = start(fresh_context, axe_findings, translate, lang=lang, js=js, phone=phone, who="The relative")
+        portal_server, fresh_context, axe_findings, axe_mirror, translate, in_app, fresh_limits, lang, js, phone):
+    j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone, who="The relative")
     page = j.page
     page.goto(portal_server.url(f"/{lang}/"))
     j.look("the front page", path=f"/{lang}/", h1=j._("Activities and help for older people"))
@@ -582,7 +607,8 @@ def add_to_my_list(j: Journey, index: int) -> str:
         card.locator(".in-list").wait_for()
         j.settle()
         j.step = f"added “{name}” to my list"
-        j.focus_is("the list button", "!!(document.activeElement && document.activeElement.closest('form.mylist-toggle'))")
+        j.focus_is("the list button",
+                   "!!(document.activeElement && document.activeElement.closest('form.mylist-toggle'))")
         j.note(page.url == before, f"adding to my list changed the address from {before}")
     else:
         with page.expect_navigation():
@@ -598,8 +624,8 @@ def add_to_my_list(j: Journey, index: int) -> str:
 
 @pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases()))
 def test_digi_guide_helps_at_a_library_computer_then_the_next_resident_sends_a_callback(
-        portal_server, fresh_context, axe_findings, translate, in_app, fresh_limits, lang, js, phone):
-    j = start(fresh_context, axe_findings, translate, lang=lang, js=js, phone=phone, who="The digi-guide")
+        portal_server, fresh_context, axe_findings, axe_mirror, translate, in_app, fresh_limits, lang, js, phone):
+    j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone, who="The digi-guide")
     page = j.page
     page.goto(portal_server.url(f"/{lang}/"))
     home = j._("Activities and help for older people")
