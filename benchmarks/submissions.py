@@ -130,7 +130,8 @@ class PrivatePostgres:
     def __enter__(self) -> Self:
         self.folder.mkdir()
         if self.as_user:
-            os.chmod(self.folder.parent, 0o711)  # nobody may pass through the temporary folder, not read it
+            # nobody may pass through the temporary folder (to its own subfolder), not list or read it.
+            os.chmod(self.folder.parent, 0o711)  # noqa: S103
             shutil.chown(self.folder, "nobody")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale")
         try:
@@ -383,16 +384,17 @@ def stored_rows(database: str) -> tuple[set[tuple[int, str]], int]:
 
     engine = create_engine(database)
     with engine.connect() as connection:
-        rows = {tuple(row) for row in connection.execute(text("SELECT id, reference FROM callback_request"))}
-        outbox = connection.execute(text("SELECT count(*) FROM outbox_message")).scalar()
+        rows = {(row.id, row.reference)
+                for row in connection.execute(text("SELECT id, reference FROM callback_request"))}
+        outbox = connection.execute(text("SELECT count(*) FROM outbox_message")).scalar_one()
     engine.dispose()
     return rows, outbox
 
 
 def stored_names(env: dict, source: Path) -> dict[int, str | None] | None:
     """id → name as the app decrypts it; None when the app could not read them (then doubles are not counted)."""
-    result = subprocess.run([sys.executable, "-c", STORED_ROWS], check=False, cwd=source, env=env, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run([sys.executable, "-c", STORED_ROWS], check=False, cwd=source, env=env,
+                            capture_output=True, text=True, timeout=300)
     if result.returncode:
         print("  (could not read names through the app: " + result.stderr.strip().splitlines()[-1] + ")")
         return None
@@ -474,7 +476,7 @@ def run(label: str, database: str, fault: str, restart_at: float, args, tmp: Pat
             barrier.wait(timeout=600)
             if fault == "kill-worker":
                 kill_workers(server.pid, args.kills, progress, args.clients, events, began)
-            elif fault == "restart-database":
+            elif fault == "restart-database" and cluster is not None:
                 restart_database(cluster, args.restart_mode, args.outage, restart_at, progress, args.clients, events,
                                  began)
             people = [future.result(timeout=900) for future in futures]
@@ -505,7 +507,7 @@ def report(label, database, fault, args, people: list[Person], new_rows, outbox,
     attempts = [attempt for person in people for attempt in person.attempts]
     confirmed = [p for p in people if p.final.kind == "confirmed"]
     missing = [p for p in confirmed if p.final.reference not in references]
-    rows_of: dict[int, list[int]] = {}
+    rows_of: dict[int | None, list[int]] = {}
     wrong = doubled = None
     if names is not None:
         for row_id, _reference in new_rows:
@@ -568,21 +570,22 @@ def report(label, database, fault, args, people: list[Person], new_rows, outbox,
                 f"client {p.number}: " + " then ".join(f"{a.kind} {a.status or ''} ({a.where})".replace("  ", " ")
                                                        for a in p.attempts) for p in group[:10]))
     if fault == "none":
-        ok = (kinds["confirmed"] == len(attempts) == args.clients and len(new_rows) == args.clients == len(confirmed) == outbox
+        ok = (kinds["confirmed"] == len(attempts) == args.clients
+              and len(new_rows) == args.clients == len(confirmed) == outbox
               and not missing and not wrong and not shared)
         verdict = f"budget {args.clients} stored, none lost, no server error"
     else:
         ok = (not missing and not wrong and not shared and not doubled and not kinds["5xx"] and not typed_lost
-              and not unanswered
-              and not honest_but_stored and outbox == len(new_rows) and not personal_in_logs)
+              and not unanswered and not honest_but_stored and outbox == len(new_rows) and not personal_in_logs)
         verdict = ("no confirmed request missing, none doubled, nobody shown another's reference, no 5xx but "
-                   "a 503, no send answered without the form, everyone confirmed or honestly refused in the end, a team notice for every stored request, "
-                   "no personal data in the logs")
+                   "a 503, no send answered without the form, everyone confirmed or honestly refused in the end, "
+                   "a team notice for every stored request, no personal data in the logs")
     print(("   PASS" if ok else "   FAIL") + f": {verdict}")
     row = {"sent": len(people), "again": len(retries), "confirmed": len(confirmed), "stored": len(new_rows),
            "confirmed but missing": len(missing), "doubled": "n/a" if doubled is None else doubled,
            "wrong reference": len({p.number for p in [*(wrong or []), *shared]}),
-           "5xx (not 503)": kinds["5xx"], "refused honestly": kinds["honest"], "503 without form": kinds["503 bare"], "other refusals": kinds["other"],
+           "5xx (not 503)": kinds["5xx"], "refused honestly": kinds["honest"], "503 without form": kinds["503 bare"],
+           "other refusals": kinds["other"],
            "dropped": kinds["dropped"], "result": "PASS" if ok else "FAIL"}
     return RunResult(label, ok, row)
 
@@ -591,10 +594,10 @@ def summary(results: list[RunResult]) -> None:
     columns = ["run", *results[0].row]
     cells = [[r.label, *(str(v) for v in r.row.values())] for r in results]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    print("\n| " + " | ".join(c.ljust(w) for c, w in zip(columns, widths)) + " |")
+    print("\n| " + " | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in cells:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
 
 
 @contextmanager
@@ -632,7 +635,8 @@ def main() -> None:
         parser.error("a database restart and --all use a private cluster: leave out --database-url")
     if args.all:
         plan = [("sqlite", "sqlite", "none", 0), ("postgres", "private", "none", 0),
-                ("sqlite+kill-worker", "sqlite", "kill-worker", 0), ("postgres+kill-worker", "private", "kill-worker", 0),
+                ("sqlite+kill-worker", "sqlite", "kill-worker", 0),
+                ("postgres+kill-worker", "private", "kill-worker", 0),
                 ("postgres+restart-database", "private", "restart-database", args.restart_at),
                 ("postgres+restart-database-late", "private", "restart-database", 1.0)]
     else:
