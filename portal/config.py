@@ -1,9 +1,108 @@
-"""Configuration with safe defaults. Secrets come from the environment or from instance/."""
+"""Configuration: every setting with its type and default in one place (`Settings`). Secrets come from the
+environment or from instance/. Flask keeps them in app.config under the upper-case names; code reads
+them typed through `settings()`, so a default is never written again where a setting is used."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+DEFAULT_TIMEZONE = "Europe/Helsinki"
+
+
+def _demo_service() -> dict[str, Any]:
+    """The demo city's contact details; a deployment for another city overrides them."""
+    return {
+        # Names as each language writes them.
+        "city": {"fi": "Helsinki", "sv": "Helsingfors", "en": "Helsinki"},
+        "advice_line_name": {"fi": "Seniori-info", "sv": "Seniorinfo", "en": "Seniori-info"},
+        "advice_line_phone": "+358931044556",
+        "advice_line_phone_display": "09 310 44556",
+        "advice_line_hours": [("mon", "fri", "09:00", "15:00")],
+        "health_line_phone": "+358931010023",
+        "health_line_phone_display": "09 310 10023",
+        "emergency_phone": "112",
+        # Promises made on confirmation pages, in working days.
+        "callback_within_working_days": 1,
+        "concern_within_working_days": 3,
+        # Personal data of closed items is deleted this many days after closing; counts stay.
+        # "Report a problem" texts (residents may write their name or number in them) are deleted
+        # this many days after an editor resolved the report, or after it was sent if none did.
+        "retention_days": {"callback": 180, "concern": 365, "report": 90},
+        # {query}: the address; {lat}/{lon}: the venue; {lang}: fi, sv or en.
+        "journey_planner": "https://reittiopas.hsl.fi/reitti/-/{query}::{lat},{lon}?locale={lang}",
+    }
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Each field is app.config[FIELD_NAME_IN_UPPER_CASE]; create_app(test_config) may override any."""
+
+    secret_key: str
+    database_url: str
+    redis_url: str | None = None
+    # Cookies: never readable by script, sent only over HTTPS unless explicitly in local development.
+    session_cookie_httponly: bool = True
+    session_cookie_samesite: str = "Lax"
+    session_cookie_secure: bool = True
+    preferred_url_scheme: str = "https"
+    # The address residents use, e.g. https://hyvinvointi.example.fi: every absolute link (API,
+    # calendar feeds, shared lists, QR codes) is built on it, never on the request's Host header.
+    portal_base_url: str | None = None
+    # Host names requests may come to (comma-separated; ".example.fi" allows its subdomains); others
+    # get a 400. Default: the base URL's host, else only this machine (make run, tests).
+    portal_trusted_hosts: list[str] = field(default_factory=list)
+    # How many proxies in front set X-Forwarded-* (0: none). Needed for the real client address
+    # (rate limits) and scheme (secure cookies) behind a load balancer.
+    proxies: int = 0
+    max_content_length: int = 64 * 1024
+    max_form_memory_size: int = 64 * 1024
+    wtf_csrf_time_limit: int = 4 * 3600
+    babel_default_locale: str = "fi"
+    babel_default_timezone: str = DEFAULT_TIMEZONE
+    # The city's time zone: "now", "today", opening hours and every time shown to people.
+    portal_timezone: str = DEFAULT_TIMEZONE
+    page_size: int = 20
+    # Keys for the encrypted columns, newest first (None: PORTAL_DATA_KEYS, else instance/data_keys).
+    data_keys: list[str] | None = None
+    # A concern notice being written is kept this long after its last step, then deleted.
+    concern_draft_minutes: int = 120
+    # On a public computer, everything is forgotten after this long without use.
+    public_computer_idle_minutes: int = 15
+    # Notifications of new submissions (see portal/outbox.py); none are sent without SMTP_HOST.
+    team_email: str | None = None
+    mail_from: str | None = None
+    smtp_host: str | None = None
+    smtp_port: str = "587"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    # Quick exit from the concern form goes to a neutral page on another site.
+    quick_exit_url: str = "https://yle.fi/saa"
+    # Compression (Flask-Compress): only the two every browser and calendar app understands, zstd and
+    # deflate add nothing for them; brotli 5 on a 45 KB page costs about a millisecond and sends a tenth.
+    compress_algorithm: list[str] = field(default_factory=lambda: ["br", "gzip"])
+    compress_algorithm_streaming: list[str] = field(default_factory=lambda: ["br"])
+    compress_mimetypes: list[str] = field(default_factory=lambda: [
+        "text/html", "application/json", "text/calendar", "image/svg+xml", "text/css", "text/javascript",
+        "application/javascript", "text/plain"])
+    compress_br_level: int = 5
+    service: dict[str, Any] = field(default_factory=_demo_service)
+
+    def as_flask_config(self) -> dict[str, Any]:
+        return {f.name.upper(): getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        """The typed view of app.config (after any overrides); a missing key keeps its default."""
+        return cls(**{f.name: config[f.name.upper()] for f in dataclasses.fields(cls) if f.name.upper() in config})
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -18,65 +117,53 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
-def load_config(instance_path: Path) -> dict:
+def _database_url(instance_path: Path) -> str:
     database_url = os.environ.get("DATABASE_URL", f"sqlite:///{instance_path / 'portal.sqlite3'}")
     # Hosting platforms still hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
     database_url = database_url.replace("postgres://", "postgresql+psycopg://", 1)
     if database_url.startswith("postgresql://"):
         database_url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    return {
-        "SECRET_KEY": _secret_key(instance_path),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": os.environ.get("REDIS_URL"),
-        # Cookies: never readable by script, sent only over HTTPS unless explicitly in local development.
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("PORTAL_INSECURE_COOKIES") != "1",
-        "PREFERRED_URL_SCHEME": "https",
-        # The address residents use, e.g. https://hyvinvointi.example.fi: every absolute link (API,
-        # calendar feeds, shared lists, QR codes) is built on it, never on the request's Host header.
-        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL"),
-        # Host names requests may come to (comma-separated; ".example.fi" allows its subdomains); others
-        # get a 400. Default: the base URL's host, else only this machine (make run, tests).
-        "PORTAL_TRUSTED_HOSTS": [h.strip() for h in os.environ.get("PORTAL_TRUSTED_HOSTS", "").split(",") if h.strip()],
-        # How many proxies in front set X-Forwarded-* (0: none). Needed for the real client address
-        # (rate limits) and scheme (secure cookies) behind a load balancer.
-        "PROXIES": int(os.environ.get("PORTAL_PROXIES", "0")),
-        "MAX_CONTENT_LENGTH": 64 * 1024,
-        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
-        "WTF_CSRF_TIME_LIMIT": 4 * 3600,
-        "BABEL_DEFAULT_LOCALE": "fi",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
-        "PORTAL_TIMEZONE": "Europe/Helsinki",
-        "PAGE_SIZE": 20,
-        # Notifications of new submissions (see portal/outbox.py); none are sent without SMTP_HOST.
-        "TEAM_EMAIL": os.environ.get("TEAM_EMAIL"),
-        "MAIL_FROM": os.environ.get("MAIL_FROM"),
-        "SMTP_HOST": os.environ.get("SMTP_HOST"),
-        "SMTP_PORT": os.environ.get("SMTP_PORT", "587"),
-        "SMTP_USER": os.environ.get("SMTP_USER"),
-        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
-        # Quick exit from the concern form goes to a neutral page on another site.
-        "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://yle.fi/saa"),
-        # The demo city's contact details; a deployment for another city overrides them.
-        "SERVICE": {
-            # Names as each language writes them.
-            "city": {"fi": "Helsinki", "sv": "Helsingfors", "en": "Helsinki"},
-            "advice_line_name": {"fi": "Seniori-info", "sv": "Seniorinfo", "en": "Seniori-info"},
-            "advice_line_phone": "+358931044556",
-            "advice_line_phone_display": "09 310 44556",
-            "advice_line_hours": [("mon", "fri", "09:00", "15:00")],
-            "health_line_phone": "+358931010023",
-            "health_line_phone_display": "09 310 10023",
-            "emergency_phone": "112",
-            # Promises made on confirmation pages, in working days.
-            "callback_within_working_days": 1,
-            "concern_within_working_days": 3,
-            # Personal data of closed items is deleted this many days after closing; counts stay.
-            # "Report a problem" texts (residents may write their name or number in them) are deleted
-            # this many days after an editor resolved the report, or after it was sent if none did.
-            "retention_days": {"callback": 180, "concern": 365, "report": 90},
-            # {query}: the address; {lat}/{lon}: the venue; {lang}: fi, sv or en.
-            "journey_planner": "https://reittiopas.hsl.fi/reitti/-/{query}::{lat},{lon}?locale={lang}",
-        },
-    }
+    return database_url
+
+
+def load_settings(instance_path: Path) -> Settings:
+    """The settings the environment gives (the variables are named in README.md), defaults for the rest."""
+    env = os.environ.get
+    optional = {name: value for name, value in {
+        "smtp_port": env("SMTP_PORT"), "quick_exit_url": env("QUICK_EXIT_URL")}.items() if value}
+    return Settings(
+        secret_key=_secret_key(instance_path),
+        database_url=_database_url(instance_path),
+        redis_url=env("REDIS_URL"),
+        session_cookie_secure=env("PORTAL_INSECURE_COOKIES") != "1",
+        portal_base_url=env("PORTAL_BASE_URL"),
+        portal_trusted_hosts=[h.strip() for h in env("PORTAL_TRUSTED_HOSTS", "").split(",") if h.strip()],
+        proxies=int(env("PORTAL_PROXIES", "0")),
+        team_email=env("TEAM_EMAIL"),
+        mail_from=env("MAIL_FROM"),
+        smtp_host=env("SMTP_HOST"),
+        smtp_user=env("SMTP_USER"),
+        smtp_password=env("SMTP_PASSWORD"),
+        **optional,
+    )
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """For app.config.update(): the settings under Flask's upper-case names."""
+    return load_settings(instance_path).as_flask_config()
+
+
+def settings() -> Settings:
+    """This app's settings, typed, read from app.config as it is now (a test may have changed it)."""
+    return Settings.from_config(current_app.config)
+
+
+def city_timezone() -> ZoneInfo:
+    """The configured time zone (PORTAL_TIMEZONE); Helsinki outside an app, as in a bare script."""
+    return ZoneInfo(current_app.config["PORTAL_TIMEZONE"] if has_app_context() else DEFAULT_TIMEZONE)
+
+
+def local_now(timezone: str | None = None) -> dt.datetime:
+    """The city's wall-clock time now, naive (as activities' times are stored), to the second."""
+    zone = ZoneInfo(timezone) if timezone else city_timezone()
+    return dt.datetime.now(zone).replace(tzinfo=None, microsecond=0)

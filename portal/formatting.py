@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
-from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_skeleton, get_day_names
@@ -12,14 +12,15 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext as _
 
-from portal.catalogue import vocab
 from portal.i18n import current_language
 
 # Babel's plain "en" writes American dates; the portal's English follows British usage.
 FORMAT_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+# Days as the data and the settings write them (weekly times, opening hours), Monday first.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _babel_locale(language: str) -> Locale:
     # Parsed once: Babel would otherwise parse the identifier again on every call, on every card.
     return Locale.parse(FORMAT_LOCALES.get(language, language))
@@ -61,16 +62,9 @@ def weekly_times(days: str, times: str) -> str:
     return _("%(days)s %(times)s", days=days, times=times)
 
 
-def rhythm(activity) -> list[str]:
-    """The weekly rhythm in words, one line per time: "Mondays and Wednesdays 10–11"."""
-    by_time: dict[tuple[dt.time, dt.time], list[int]] = {}
-    for slot in activity.weekly:
-        by_time.setdefault((slot.starts, slot.ends), []).append(slot.weekday)
-    lines = []
-    for (starts, ends), days in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0])):
-        names = [str(vocab.WEEKDAY_LABELS[vocab.WEEKDAYS[d]]) for d in sorted(days)]
-        lines.append(weekly_times(format_list(names, locale=_locale()), time_range(starts, ends)))
-    return lines
+def word_list(words: list[str]) -> str:
+    """"Mondays and Wednesdays", "måndagar och onsdagar": a list as the page's language joins it."""
+    return format_list(words, locale=_locale())
 
 
 def euros(cents: int) -> str:
@@ -78,23 +72,14 @@ def euros(cents: int) -> str:
     return _("%(amount)s €", amount=amount)
 
 
-def price(activity) -> str:
-    return _("Free") if activity.price_cents == 0 else euros(activity.price_cents)
-
-
-def discounts(activity) -> list[str]:
-    return [str(vocab.DISCOUNTS[d["kind"]]) % {"price": euros(round(d.get("euros", 0) * 100))}
-            for d in activity.discounts if d.get("kind") in vocab.DISCOUNTS]
-
-
 def opening_hours(spans) -> str:
     """[("mon", "fri", "09:00", "15:00")] as "Mon–Fri 9–15" in the page's language."""
     names = get_day_names("abbreviated", locale=_locale())
     parts = []
     for first, last, opens, closes in spans:
-        days = names[vocab.WEEKDAYS.index(first)]
+        days = names[WEEKDAYS.index(first)]
         if last != first:
-            days += "\u2013" + names[vocab.WEEKDAYS.index(last)]
+            days += "\u2013" + names[WEEKDAYS.index(last)]
         parts.append(weekly_times(days, time_range(dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))))
     return ", ".join(parts)
 
@@ -149,6 +134,6 @@ def service_in_page_language(service: dict) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    for function in (clock, time_range, day_name, date_only, at_time, rhythm, euros, price, discounts,
+    for function in (clock, time_range, day_name, date_only, at_time, euros,
                      language_name, distance, phone_href, local, opening_hours, decimal, site_name):
         app.add_template_filter(function)

@@ -1,11 +1,12 @@
 """Languages: the /fi/, /sv/, /en/ URL prefix decides the page's language."""
 from __future__ import annotations
 
-from flask import Flask, abort, g, request, url_for
+from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel
 
-from portal.catalogue.vocab import UI_LANGUAGE_NAMES, UI_LANGUAGES
-
+# The site's languages, in this order everywhere; each named in itself for the language switcher.
+UI_LANGUAGES = ("fi", "sv", "en")
+UI_LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 DEFAULT_LANGUAGE = "fi"
 
 
@@ -39,11 +40,9 @@ def _take_language_from_url(endpoint: str | None, values: dict | None) -> None:
 
 
 def _add_language_to_urls(endpoint: str, values: dict) -> None:
-    if "lang" not in values and endpoint and endpoint != "static":
-        from flask import current_app
-
-        if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
-            values["lang"] = current_language()
+    if ("lang" not in values and endpoint and endpoint != "static"
+            and current_app.url_map.is_endpoint_expecting(endpoint, "lang")):
+        values["lang"] = current_language()
 
 
 def language_links() -> list[dict]:

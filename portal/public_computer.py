@@ -9,9 +9,9 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, request, se
 from flask_babel import lazy_gettext as _l
 
 from portal.concern import drafts
-from portal.preferences.views import safe_return_path
-from portal.security import csrf
 from portal.forms import ActionForm
+from portal.security import csrf
+from portal.urls import safe_return_path
 
 bp = Blueprint("public_computer", __name__, url_prefix="/<lang>")
 MODE_KEY, SEEN_KEY = "public_computer", "public_seen"
@@ -69,7 +69,6 @@ def clear():
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PUBLIC_COMPUTER_IDLE_MINUTES", 15)
     app.before_request(_check_idle)
     app.after_request(_drop_display_cookies)
     app.register_blueprint(bp)

@@ -99,7 +99,7 @@ def test_when_codes_leave_out_cancelled_and_past_one_off_dates():
 def rhythm_in(app, lang, activity):
     from flask import g
 
-    from portal.formatting import rhythm
+    from portal.catalogue.display import rhythm
 
     with app.test_request_context(f"/{lang}/"):
         g.lang = lang

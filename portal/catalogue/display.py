@@ -1,18 +1,17 @@
 """Template helpers for showing the catalogue: labels for codes, accessibility facts, links."""
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from dataclasses import dataclass
-
 from flask import Blueprint, current_app
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import gettext as _, ngettext
 from werkzeug.datastructures import MultiDict
 
 from portal.catalogue import schedule, vocab
 from portal.catalogue.filters import Filters, without
-from portal.formatting import euros, language_name, local
+from portal.formatting import euros, language_name, local, time_range, weekly_times, word_list
 
 FACT_LABELS = {fact.code: fact.label for fact in vocab.FACTS}
 
@@ -26,9 +25,32 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(dict_keys_with)
     bp.add_app_template_filter(next_time)
     bp.add_app_template_filter(sort_languages)
+    for wording in (rhythm, price, discounts):
+        bp.add_app_template_filter(wording)
     for helper in (need_options, language_options, chips, page_args, found_status, access_line,
                    choices_chosen, more_choices_chosen):
         bp.add_app_template_global(helper)
+
+
+def rhythm(activity) -> list[str]:
+    """The weekly rhythm in words, one line per time: "Mondays and Wednesdays 10–11"."""
+    by_time: dict[tuple[dt.time, dt.time], list[int]] = {}
+    for slot in activity.weekly:
+        by_time.setdefault((slot.starts, slot.ends), []).append(slot.weekday)
+    lines = []
+    for (starts, ends), days in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0])):
+        names = [str(vocab.WEEKDAY_LABELS[vocab.WEEKDAYS[d]]) for d in sorted(days)]
+        lines.append(weekly_times(word_list(names), time_range(starts, ends)))
+    return lines
+
+
+def price(activity) -> str:
+    return _("Free") if activity.price_cents == 0 else euros(activity.price_cents)
+
+
+def discounts(activity) -> list[str]:
+    return [str(vocab.DISCOUNTS[d["kind"]]) % {"price": euros(round(d.get("euros", 0) * 100))}
+            for d in activity.discounts if d.get("kind") in vocab.DISCOUNTS]
 
 
 def fact_labels(codes) -> list[str]:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from portal.catalogue import vocab
+from portal.config import city_timezone, local_now
 from portal.formatting import local
 
 FEED_LIMIT = 1000
@@ -51,12 +52,13 @@ def events_for(activity, zone: ZoneInfo, today: dt.date) -> list[Event]:
         events.append(event)
     for date in activity.dates:
         if date.starts.date() >= today and date.starts.date() not in cancelled:
-            events.append(_event(activity, f"activity-{activity.id}-date-{date.id}@{host}", date.starts, date.ends, zone))
+            uid = f"activity-{activity.id}-date-{date.id}@{host}"
+            events.append(_event(activity, uid, date.starts, date.ends, zone))
     return events
 
 
 def calendar(activities, today: dt.date) -> bytes:
-    zone = ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
+    zone = city_timezone()
     cal = Calendar()
     cal.add("prodid", "-//Wellbeing portal//activities//EN")
     cal.add("version", "2.0")
@@ -177,8 +179,6 @@ def vtimezone(tzid: str, today: dt.date) -> Timezone:
 
 
 def response(activities, filename: str) -> Response:
-    from portal.catalogue.schedule import local_now
-
-    body = calendar(activities, local_now(current_app.config["PORTAL_TIMEZONE"]).date())
+    body = calendar(activities, local_now().date())
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from portal.catalogue import vocab
+
+# The city's time now, in the configured zone (PORTAL_TIMEZONE): the catalogue's "now" everywhere.
+from portal.config import local_now as local_now
 
 HORIZON = dt.timedelta(days=366)
 
@@ -21,14 +23,10 @@ class Occurrence:
     cancelled: bool = False
 
 
-def local_now(timezone: str = "Europe/Helsinki") -> dt.datetime:
-    return dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
-
-
 def occurrences(activity, first: dt.date, last: dt.date) -> list[Occurrence]:
     """Every occurrence that starts on a day from `first` to `last`, cancelled ones marked."""
     cancelled = {c.day for c in activity.cancellations}
-    found = [o for o in _weekly(activity, first, last)]
+    found = list(_weekly(activity, first, last))
     found += [Occurrence(d.starts, d.ends) for d in activity.dates if first <= d.starts.date() <= last]
     return sorted(Occurrence(o.starts, o.ends, o.starts.date() in cancelled) for o in found)
 

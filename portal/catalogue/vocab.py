@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-UI_LANGUAGES = ("fi", "sv", "en")
-UI_LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+# The site's languages and the day codes belong to the core; the catalogue speaks of them too.
+from portal.formatting import WEEKDAYS as WEEKDAYS
+from portal.i18n import UI_LANGUAGE_NAMES as UI_LANGUAGE_NAMES, UI_LANGUAGES as UI_LANGUAGES
 
 CATEGORIES = {
     "exercise": _l("Exercise"),
@@ -47,7 +48,6 @@ DISTRICTS = {
     "ostersundom": (_l("Östersundom"), _l("e.g. Östersundom, Karhusaari, Talosaari")),
 }
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_LABELS = {
     "mon": _l("Mondays"), "tue": _l("Tuesdays"), "wed": _l("Wednesdays"), "thu": _l("Thursdays"),
     "fri": _l("Fridays"), "sat": _l("Saturdays"), "sun": _l("Sundays"),

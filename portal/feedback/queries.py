@@ -1,13 +1,11 @@
-"""Storing reports about listings and resolving them."""
+"""Storing reports about listings and finding the open ones (an editor resolves them: portal/staff/queries.py)."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import db
-from portal.db import utcnow
 from portal.feedback.models import ListingReport
-from portal.staff import audit
 
 
 def create(activity_id: int, kind: str, text: str, ui_language: str, submission: str) -> ListingReport:
@@ -33,12 +31,3 @@ def open_reports(activity_id: int | None = None) -> list[ListingReport]:
         query = query.where(ListingReport.activity_id == activity_id)
     return list(db.session().scalars(query))
 
-
-def resolve(report_id: int, staff) -> bool:
-    with db.transaction() as session:
-        changed = session.execute(update(ListingReport).where(ListingReport.id == report_id,
-                                                              ListingReport.status == "open")
-                                  .values(status="resolved", resolved_at=utcnow(), resolved_by_id=staff.id)).rowcount
-        if changed:
-            audit.add(session, staff.id, "resolve", "listing_report", report_id)
-    return bool(changed)

@@ -8,8 +8,8 @@ from htmx_flask import request as htmx_request
 from portal.catalogue import schedule
 from portal.forms import ActionForm
 from portal.mylist import store
-from portal.preferences.views import safe_return_path
 from portal.qr import qr_svg
+from portal.urls import safe_return_path
 
 bp = Blueprint("mylist", __name__, url_prefix="/<lang>/my-list")
 bp.add_app_template_global(store.ids, "my_list_ids")

@@ -1,9 +1,9 @@
 """Text size and contrast, chosen with a plain form and kept in a cookie: no account, no JavaScript."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from flask import Blueprint, g, redirect, request
 
-from flask import Blueprint, g, redirect, request, url_for
+from portal.urls import safe_return_path
 
 bp = Blueprint("preferences", __name__, url_prefix="/<lang>")
 
@@ -17,17 +17,6 @@ def chosen(name: str, allowed: tuple[str, ...]) -> str:
         return allowed[0]
     value = request.cookies.get(name, allowed[0])
     return value if value in allowed else allowed[0]
-
-
-def safe_return_path(value: str | None) -> str:
-    """Only a path on this site: never an address that would send the visitor elsewhere. Control
-    characters are refused outright, because URL parsing drops them ("/\t/evil" becomes "//evil")."""
-    if (value and len(value) < 2000 and value.startswith("/") and not value.startswith("//")
-            and "\\" not in value and all(ch.isprintable() and not ch.isspace() for ch in value)):
-        parts = urlsplit(value)
-        if not parts.scheme and not parts.netloc:
-            return value
-    return url_for("pages.home")
 
 
 @bp.post("/display")

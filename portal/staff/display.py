@@ -2,25 +2,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from portal.callback.forms import TIME_WINDOWS, TOPICS
 from portal.concern.forms import WORRIES
+from portal.config import city_timezone
 from portal.formatting import FORMAT_LOCALES, clock
 from portal.i18n import current_language
 from portal.staff import vocab
-from portal.staff.forms import ROLE_LABELS
 from portal.staff.auth import current_staff
+from portal.staff.forms import ROLE_LABELS
 
 
 def staff_time(utc: dt.datetime | None) -> str:
     """A stored UTC time as the city's local date and time: "ti 24.11. 10.15"."""
     if utc is None:
         return "–"
-    local = utc.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(current_app.config["PORTAL_TIMEZONE"]))
+    local = utc.replace(tzinfo=dt.UTC).astimezone(city_timezone())
     return f"{format_skeleton('MMMEd', local, locale=FORMAT_LOCALES[current_language()])} {clock(local.time())}"
 
 

@@ -3,13 +3,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (EmailField, FormField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, widgets)
+from wtforms import (
+    EmailField,
+    FormField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from portal.forms import PortalMeta
-from portal.staff.models import ROLES
 from portal.staff.passwords import MIN_LENGTH, strength_problem
+from portal.staff.roles import ROLES
 
 ROLE_LABELS = {"adviser": _l("Adviser"), "editor": _l("Editor"), "organiser": _l("Organiser"), "admin": _l("Administrator")}
 

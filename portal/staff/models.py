@@ -8,10 +8,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.crypto import SealedText
-from portal.db import utcnow
-from portal.db import Base
-
-ROLES = ("adviser", "editor", "organiser", "admin")
+from portal.db import Base, utcnow
+from portal.staff.roles import ROLES as ROLES  # where the data modules have always found it
 
 
 class StaffUser(Base):

@@ -4,11 +4,14 @@ modules (accounts, listings, queue, stats); these functions never commit: the re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 
 from portal import crypto, db
 from portal.catalogue.models import Activity, Venue
+from portal.db import utcnow
+from portal.feedback.models import ListingReport
 from portal.staff import audit, listings
 from portal.staff.models import AuditEntry, ListingChange, StaffUser
 from portal.staff.passwords import hash_password
@@ -70,3 +73,14 @@ def save_totp_secret(user: StaffUser, secret: str) -> None:
 def change_password(user: StaffUser, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     audit.add(db.session(), user.id, "password_changed", "staff_user", user.id)
+
+
+def resolve_report(report_id: int, staff: StaffUser) -> bool:
+    """An editor checked a resident's report: False when it was not open (already resolved, or none)."""
+    session = db.session()
+    resolved = update(ListingReport).where(ListingReport.id == report_id, ListingReport.status == "open")
+    changed = cast(CursorResult, session.execute(
+        resolved.values(status="resolved", resolved_at=utcnow(), resolved_by_id=staff.id))).rowcount
+    if changed:
+        audit.add(session, staff.id, "resolve", "listing_report", report_id)
+    return bool(changed)

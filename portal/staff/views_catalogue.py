@@ -34,7 +34,7 @@ def listings_page():
 def resolve_report(report_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
-    if reports.resolve(report_id, current_staff()):
+    if queries.resolve_report(report_id, current_staff()):
         flash(str(_l("Marked as checked. The listing no longer says that it is being checked.")))
     return redirect(url_for("staff_catalogue.listings_page"), code=303)
 
