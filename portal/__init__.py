@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 from htmx_flask import Htmx
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 
@@ -15,8 +16,31 @@ class DatabaseId(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class PortalApp(Flask):
+    """Flask, with each request one unit of work (portal/db.py): committed once the view has answered
+    below 400, before any hook or the confirmation it built leaves, so a failed commit is the database's
+    503 page (or the view's own, where it commits inside its try) and never a confirmation."""
+
+    def dispatch_request(self):
+        from flask import g, request
+
+        from portal import db
+
+        g.db_endpoint = request.endpoint
+        try:
+            response = self.make_response(super().dispatch_request())
+        except HTTPException:
+            db.end_request(None)
+            raise
+        except BaseException:
+            db.abandon()
+            raise
+        db.end_request(response.status_code)
+        return response
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
+    app = PortalApp(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
                 static_folder=None)
     app.url_map.converters["int"] = DatabaseId
     from portal.config import load_config
@@ -74,4 +98,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp, staff_auth_bp,
                       staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp):
         app.register_blueprint(blueprint)
+    _commands_as_units_of_work(app.cli)
     return app
+
+
+def _commands_as_units_of_work(group) -> None:
+    """Every `flask --app app …` command of the portal commits once, when it has finished."""
+    import click
+
+    from portal import db
+
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _commands_as_units_of_work(command)
+        elif command.callback is not None and not getattr(command.callback, "unit_of_work", False):
+            command.callback = db.run_as_unit_of_work(command.callback)
+            command.callback.unit_of_work = True

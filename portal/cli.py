@@ -54,8 +54,7 @@ def demo_load(if_empty: bool):
     if if_empty and db.session().scalar(select(func.count()).select_from(Activity)):
         click.echo("The catalogue already has activities; left as it is.")
         return
-    with db.transaction() as session:
-        counts = load_demo(session, dt.date.today())
+    counts = load_demo(db.session(), dt.date.today())
     click.echo(", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items()) + " loaded.")
 
 
@@ -113,8 +112,7 @@ def restore_command(path: str):
     from portal.backup import RestoreRefused, restore_backup
 
     try:
-        with db.transaction() as session:
-            counts = restore_backup(session, Path(path).read_bytes())
+        counts = restore_backup(db.session(), Path(path).read_bytes())
     except RestoreRefused as refused:
         raise click.ClickException(str(refused)) from None
     current_app.extensions.pop("places", None)

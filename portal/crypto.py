@@ -85,8 +85,7 @@ def rotate_command():
     from portal.models import load_all
 
     load_all()
-    with db.transaction() as session:
-        per_column, rows = rotate_all(session)
+    per_column, rows = rotate_all(db.session())
     for column, count in per_column.items():
         click.echo(f"{column}: {count}")
     click.echo(f"{rows} records re-encrypted with the newest key.")

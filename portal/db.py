@@ -1,13 +1,16 @@
-"""The database: one engine per app, one session per request, one place that commits."""
+"""The database: one engine per app, one session per request or command, committed once at its end."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+import click
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask.cli import ScriptInfo
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import StatementError
@@ -102,7 +105,12 @@ def make_engine(url: str) -> Engine:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    make_session = sessionmaker(engine, expire_on_commit=False)
+    event.listen(make_session, "after_flush", _flushed)
+    for ended in ("after_commit", "after_rollback"):
+        event.listen(make_session, ended, _saved_or_dropped)
+    app.extensions["db_sessionmaker"] = make_session
+    app.extensions["db_unsaved"] = []
     app.teardown_appcontext(_close_session)
     for name in (app.logger.name, "gunicorn.error"):
         logger = logging.getLogger(name)
@@ -117,9 +125,87 @@ def session() -> Session:
     return g.db_session
 
 
+# --- the unit of work ---------------------------------------------------------------------------------------
+#
+# A request, or a CLI command, is one unit of work: everything it changes is saved together once at the
+# end, or nothing is. Data functions add and change objects in session() and never commit; the app
+# (PortalApp.dispatch_request in portal/__init__.py) commits after the view returned an answer below 400,
+# and run_as_unit_of_work does the same for each CLI command. So approving a change, claiming, closing
+# or purging can never be left half-done, and a confirmation page is only built from saved data.
+
+
+def commit() -> None:
+    """Save the unit of work now; when that fails, nothing of it is kept (rolled back) and the error
+    is raised. The app calls this after the view; a view calls it itself only where a failed save must
+    show its own page (the forms that keep what was typed): inside its try, before the confirmation."""
+    if "db_session" not in g:
+        return
+    try:
+        g.db_session.commit()
+    except BaseException:
+        g.db_session.rollback()
+        raise
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Run `action` once this unit of work is saved, and never if it is not: a cookie that points at a
+    new row is set only when the row exists."""
+    event.listen(session(), "after_commit", lambda _db: action(), once=True)
+
+
+def save_even_if_refused() -> None:
+    """This request's changes are saved even though its answer is a refusal (a status of 400 or more,
+    or abort()): a counted sign-in failure or a security event must outlast the refusal it causes."""
+    g.db_save_even_if_refused = True
+
+
+def end_request(status: int | None) -> None:
+    """After the view: commit when it answered below 400 (status), or was refused (status None: an
+    HTTP error raised, or 400 or more) after save_even_if_refused(). A 503 says the save failed: what
+    it left is rolled back. Other refusals save nothing, and a change still pending then is reported
+    when the request ends (see _close_session): it shows a write that should have been kept or not made."""
+    if "db_session" not in g:
+        return
+    if (status is not None and status < 400) or g.get("db_save_even_if_refused"):
+        commit()
+    elif status == 503:
+        g.db_session.rollback()
+
+
+def abandon() -> None:
+    """The view failed (an exception other than an HTTP refusal): nothing it changed is saved."""
+    if "db_session" in g:
+        g.db_session.rollback()
+
+
+def run_as_unit_of_work(command: Callable) -> Callable:
+    """A CLI command's body, committed once when it returns and rolled back when it fails."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        if not has_app_context():  # as flask.cli.with_appcontext does, so that g is there already
+            context = click.get_current_context()
+            context.with_resource(context.ensure_object(ScriptInfo).load_app().app_context())
+        g.db_unit_of_work = True
+        try:
+            result = command(*args, **kwargs)
+        except BaseException:
+            abandon()
+            raise
+        finally:
+            g.pop("db_unit_of_work", None)
+        commit()
+        return result
+    return run
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """The one place that commits: everything inside is saved together or not at all."""
+    """For code outside any request and CLI command (tests, benchmarks, one-off scripts): everything
+    inside is saved together or not at all. Inside a request or command the unit of work commits, so
+    calling this there is a mistake, refused at once."""
+    if has_request_context() or g.get("db_unit_of_work"):
+        raise RuntimeError("db.transaction() inside a request or CLI command: the unit of work commits; "
+                           "change objects in db.session() and let the request or command end.")
     db = session()
     try:
         yield db
@@ -129,7 +215,31 @@ def transaction() -> Iterator[Session]:
         raise
 
 
+def _flushed(db: Session, _context) -> None:
+    db.info["unsaved_flush"] = True
+
+
+def _saved_or_dropped(db: Session) -> None:
+    db.info["unsaved_flush"] = False
+
+
+def unsaved_changes(db: Session) -> bool:
+    """Changes made in the session and neither committed nor rolled back: pending objects, or
+    statements already sent in a transaction still open."""
+    return bool(db.new or db.deleted or any(db.is_modified(o) for o in db.dirty) or db.info.get("unsaved_flush"))
+
+
 def _close_session(_exc: BaseException | None) -> None:
+    """End of a request or command. A request's changes still unsaved here are lost: its view answered
+    an error after writing without save_even_if_refused(), or something wrote after the commit. Logged,
+    and kept in app.extensions["db_unsaved"] in tests, whose client fails the test."""
+    g.pop("db_save_even_if_refused", None)
     db = g.pop("db_session", None)
-    if db is not None:
-        db.close()
+    if db is None:
+        return
+    where = g.pop("db_endpoint", None)  # set for requests only
+    if where is not None and _exc is None and unsaved_changes(db):
+        current_app.logger.warning("Unsaved database changes discarded at the end of %s", where)
+        if current_app.testing:
+            current_app.extensions["db_unsaved"].append(where)
+    db.close()

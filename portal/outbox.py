@@ -58,6 +58,8 @@ def send_waiting(session: Session, limit: int = 100) -> tuple[int, int]:
         except (OSError, smtplib.SMTPException) as error:
             message.last_error = type(error).__name__
             failed += 1
+        # Each message on its own, unlike everything else: an e-mail sent cannot be unsent, so that it
+        # went is saved at once, and a later failure does not send it again.
         session.commit()
     return sent, failed
 

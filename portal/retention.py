@@ -22,29 +22,29 @@ CALLBACK_PERSONAL = ("name", "phone", "message", "interpreter_language", "helper
 def purge(now: dt.datetime) -> dict[str, int]:
     days = current_app.config["SERVICE"]["retention_days"]
     report = {"expired drafts": drafts.delete_expired(now)}
-    with db.transaction() as s:
-        report["callback requests"] = s.execute(
-            update(CallbackRequest)
-            .where(CallbackRequest.closed_at <= now - dt.timedelta(days=days["callback"]),
-                   CallbackRequest.personal_data_removed_at.is_(None))
-            .values(**{column: None for column in CALLBACK_PERSONAL}, personal_data_removed_at=now)).rowcount
-        report["concern notices"] = s.execute(
-            update(ConcernNotice)
-            .where(ConcernNotice.closed_at <= now - dt.timedelta(days=days["concern"]),
-                   ConcernNotice.personal_data_removed_at.is_(None))
-            .values(personal=None, personal_data_removed_at=now)).rowcount
-        # Advisers' notes go with the item they are about.
-        for kind, model in (("callback", CallbackRequest), ("concern", ConcernNotice)):
-            purged = select(model.id).where(model.personal_data_removed_at.is_not(None))
-            s.execute(update(ItemNote).where(ItemNote.item_type == kind, ItemNote.item_id.in_(purged),
-                                             ItemNote.text.is_not(None)).values(text=None))
-        # The report stays (its kind tells editors what was wrong); only the resident's words go.
-        report_days = dt.timedelta(days=days["report"])
-        report["report texts"] = s.execute(
-            update(ListingReport)
-            .where(func.coalesce(ListingReport.resolved_at, ListingReport.created_at) <= now - report_days,
-                   ListingReport.text.is_not(None))
-            .values(text=None)).rowcount
+    s = db.session()
+    report["callback requests"] = s.execute(
+        update(CallbackRequest)
+        .where(CallbackRequest.closed_at <= now - dt.timedelta(days=days["callback"]),
+               CallbackRequest.personal_data_removed_at.is_(None))
+        .values(**{column: None for column in CALLBACK_PERSONAL}, personal_data_removed_at=now)).rowcount
+    report["concern notices"] = s.execute(
+        update(ConcernNotice)
+        .where(ConcernNotice.closed_at <= now - dt.timedelta(days=days["concern"]),
+               ConcernNotice.personal_data_removed_at.is_(None))
+        .values(personal=None, personal_data_removed_at=now)).rowcount
+    # Advisers' notes go with the item they are about.
+    for kind, model in (("callback", CallbackRequest), ("concern", ConcernNotice)):
+        purged = select(model.id).where(model.personal_data_removed_at.is_not(None))
+        s.execute(update(ItemNote).where(ItemNote.item_type == kind, ItemNote.item_id.in_(purged),
+                                         ItemNote.text.is_not(None)).values(text=None))
+    # The report stays (its kind tells editors what was wrong); only the resident's words go.
+    report_days = dt.timedelta(days=days["report"])
+    report["report texts"] = s.execute(
+        update(ListingReport)
+        .where(func.coalesce(ListingReport.resolved_at, ListingReport.created_at) <= now - report_days,
+               ListingReport.text.is_not(None))
+        .values(text=None)).rowcount
     return report
 
 

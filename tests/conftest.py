@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from portal import PortalApp
 from portal import db as portal_db
 
 from app_setup import app_with_catalogue, database_url, make_app
+from checked_client import CheckedClient
+
+# Every app a test makes sends its requests through the checking client.
+PortalApp.test_client_class = CheckedClient
 
 
 @pytest.fixture(scope="session")

@@ -183,3 +183,26 @@ def test_keys_rotate_moves_data_to_the_new_key(fresh_app):
     finally:
         for made in apps:
             made.extensions["db_engine"].dispose()
+
+
+def test_a_purge_that_fails_halfway_removes_nothing(fresh_app, monkeypatch):
+    """Callback requests are purged first; a failure at the concern notices keeps both as they were."""
+    from portal import retention
+
+    reference = store_callback(fresh_app, "halfway")
+    set_columns(fresh_app, CallbackRequest, reference, status="closed", closed_at=utcnow() - dt.timedelta(days=400))
+    original = portal_db.Session.execute
+
+    def fail_at_notices(session, statement, *args, **kwargs):
+        if getattr(statement, "table", None) is not None and statement.table.name == "concern_notice":
+            raise RuntimeError("halfway")
+        return original(session, statement, *args, **kwargs)
+
+    monkeypatch.setattr(portal_db.Session, "execute", fail_at_notices)
+    with fresh_app.app_context():
+        result = fresh_app.test_cli_runner().invoke(args=["purge"])
+    monkeypatch.undo()
+    assert isinstance(result.exception, RuntimeError)
+    assert callback(fresh_app, reference).name == "Retention halfway"
+    assert purge_report(fresh_app)["callback requests"] == 1
+    assert callback(fresh_app, reference).name is None

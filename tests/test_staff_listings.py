@@ -454,3 +454,47 @@ def test_the_stale_filter_lists_only_listings_not_checked_for_six_months(listing
 def test_a_listing_checked_exactly_183_days_ago_is_stale(listings_app, ids, editor):
     set_checked_on(listings_app, ids["lunch-05"], today() - dt.timedelta(days=183))
     assert ids["lunch-05"] in listed_names(editor, stale=True)
+
+
+# --- one unit of work ------------------------------------------------------------------------------------------
+
+class Halfway(RuntimeError):
+    """Raised on purpose in the middle of a request."""
+
+
+def _fail_on(action: str, original):
+    def add(session, staff_id, done, *args, **kwargs):
+        if done == action:
+            raise Halfway(done)
+        return original(session, staff_id, done, *args, **kwargs)
+    return add
+
+
+@pytest.mark.parametrize("where", ["after the listing is written", "after the change is decided"])
+def test_approving_a_change_that_fails_halfway_leaves_nothing_half_done(listings_app, ids, editor, organiser,
+                                                                        monkeypatch, where):
+    from portal.staff import audit, listings, views_catalogue
+
+    activity_id = ids["digi-help"]
+    before = activity(listings_app, activity_id)
+    new = word()
+    change = propose(organiser, activity_id, **{"text_en-name": f"Half {new}", "price_euros": "7"})
+    if where == "after the listing is written":
+        # _write has changed, flushed and reindexed the listing; marking the change approved fails.
+        monkeypatch.setattr(listings.audit, "add", _fail_on("approved", audit.add))
+    else:
+        monkeypatch.setattr(views_catalogue, "flash", lambda *_a, **_k: (_ for _ in ()).throw(Halfway()))
+    with pytest.raises(Halfway):
+        editor.post(f"/en/staff/listings/changes/{change.id}/approve", data={"csrf_token": csrf(editor)})
+    monkeypatch.undo()
+    after = activity(listings_app, activity_id)
+    assert after.price_cents == before.price_cents and after.texts["en"].name == before.texts["en"].name
+    assert found_ids(listings_app, "en", new) == set()
+    with listings_app.app_context():
+        assert portal_db.session().get(ListingChange, change.id).status == "pending"
+        assert portal_db.session().scalar(select(AuditEntry).where(AuditEntry.record_type == "listing_change",
+                                                                   AuditEntry.record_id == change.id)) is None
+    # Once the failure is gone, the same approval goes through.
+    assert editor.post(f"/en/staff/listings/changes/{change.id}/approve",
+                       data={"csrf_token": csrf(editor)}).status_code == 303
+    assert activity(listings_app, activity_id).price_cents == 700

@@ -392,3 +392,48 @@ def test_closed_items_leave_the_queue(app, adviser):
     act(client, "callback", item.id, "reached")
     act(client, "callback", item.id, "close", outcome="ngo_private_info")
     assert item.reference not in text_of(client.get("/en/staff/"))
+
+
+# --- one unit of work ------------------------------------------------------------------------------------------
+
+class Halfway(RuntimeError):
+    """Raised on purpose in the middle of a request."""
+
+
+@pytest.mark.parametrize("kind", ["callback", "concern"])
+@pytest.mark.parametrize("move", ["claim", "close"])
+def test_a_move_that_fails_halfway_leaves_the_item_as_it_was(app, adviser, monkeypatch, kind, move):
+    """The conditional UPDATE has run when its audit entry fails: the request saves neither."""
+    from portal.staff import audit
+
+    client, staff = adviser
+    record = add_callback(app) if kind == "callback" else add_concern(app)
+    if move == "close":
+        for step in ("claim", "reached" if kind == "callback" else "assess"):
+            assert act(client, kind, record.id, step).status_code == 303
+    before = load(app, MODELS[kind], record.id)
+    entries = len(audit_entries(app, kind, record.id))
+    original = audit.add
+
+    def failing_add(session, staff_id, action, record_type, *args, **kwargs):
+        if record_type == kind:
+            raise Halfway(action)
+        return original(session, staff_id, action, record_type, *args, **kwargs)
+
+    monkeypatch.setattr(queue.audit, "add", failing_add)
+    outcomes = CALLBACK_OUTCOMES if kind == "callback" else CONCERN_OUTCOMES
+    action, fields = ("claim", {}) if move == "claim" else ("close", {"outcome": sorted(outcomes)[0]})
+    with pytest.raises(Halfway):
+        act(client, kind, record.id, action, **fields)
+    monkeypatch.undo()
+    after = load(app, MODELS[kind], record.id)
+    assert (after.status, after.claimed_by_id, after.closed_at) == (before.status, before.claimed_by_id, before.closed_at)
+    assert len(audit_entries(app, kind, record.id)) == entries
+
+
+def test_an_access_refused_is_recorded_although_the_answer_is_a_403(app):
+    """A refusal's security entry is saved with the request that is refused (save_even_if_refused)."""
+    staff = make_staff(app, ["editor"], name="Editor Ek")
+    client = sign_in(app, staff)
+    assert client.get("/en/staff/").status_code == 403
+    assert "refused" in [entry.action for entry in audit_entries(app, "staff_user", staff.id)]

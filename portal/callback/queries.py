@@ -23,7 +23,7 @@ def by_reference(reference: str) -> CallbackRequest | None:
 
 def save_request(form: CallbackForm, ui_language: str) -> CallbackRequest:
     """Store the request (once, however often the same form arrives) and queue the team's notice.
-    Returns only after the commit, so a confirmation shown afterwards is true.
+    The view commits before it confirms, so a confirmation shown afterwards is true.
 
     The form's submission key comes from a token the server issued (forms.submission_key): the
     client's word never picks the record. One INSERT in one transaction, never retried: a retry would
@@ -44,15 +44,18 @@ def save_request(form: CallbackForm, ui_language: str) -> CallbackRequest:
         helper_name=form.helper_name.data if form.helping else None,
         helper_phone=e164(helper_phone) if form.helping and helper_phone else None,
     )
+    session = db.session()
+    session.add(request)
+    outbox.queue(session, f"New callback request {request.reference}",
+                 f"A callback request in language '{request.call_language}' is waiting in the workspace.\n"
+                 f"Reference: {request.reference}")
     try:
-        with db.transaction() as session:
-            session.add(request)
-            outbox.queue(session, f"New callback request {request.reference}",
-                         f"A callback request in language '{request.call_language}' is waiting in the workspace.\n"
-                         f"Reference: {request.reference}")
+        session.flush()  # now, so that the same form sent twice at once is found here
         return request
     except IntegrityError:
         # The same form arrived twice at once and the other send stored it first: that is the record.
+        # Nothing else of this request is written yet, so rolling back drops only this second copy.
+        session.rollback()
         if existing := by_submission(key):
             return existing
         raise

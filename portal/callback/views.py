@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal import limits
+from portal import db, limits
 from portal.callback import queries
 from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
 from portal.errors import expired_form_again, keeps_input_when_expired
@@ -43,6 +43,7 @@ def ask():
         return _form_page(form)
     try:
         saved = queries.save_request(form, current_language())
+        db.commit()  # before the confirmation, so a failed save is the 503 page that keeps what was typed
     except SQLAlchemyError as error:
         # The type only: the exception's text would carry the request's personal data into the log.
         current_app.logger.error("Saving a callback request failed: %s", type(error).__name__)

@@ -33,35 +33,30 @@ def current() -> tuple[ConcernDraft | None, dict]:
     if draft is None:
         return None, {}
     if draft.expires_at <= utcnow():
-        with db.transaction() as s:
-            s.delete(draft)
+        db.session().delete(draft)
         return None, {"expired": True}
     return draft, crypto.decrypt(draft.answers)
 
 
 def save(draft: ConcernDraft | None, answers: dict, ui_language: str) -> ConcernDraft:
-    token = None
-    with db.transaction() as s:
-        if draft is None:
-            token = secrets.token_urlsafe(24)
-            draft = ConcernDraft(token_hash=token_hash(token), ui_language=ui_language, answers="")
-            s.add(draft)
-        draft.answers = crypto.encrypt(answers)
-        draft.updated_at = utcnow()
-        draft.expires_at = draft.updated_at + _lifetime()
-    # Only once the draft is stored: after a failed save the session must not point at nothing.
-    if token:
-        session[SESSION_KEY] = token
+    """The draft with these answers, saved with the request (the view commits before it moves on)."""
+    if draft is None:
+        token = secrets.token_urlsafe(24)
+        draft = ConcernDraft(token_hash=token_hash(token), ui_language=ui_language, answers="")
+        db.session().add(draft)
+        # Only once the draft is stored: after a failed save the session must not point at nothing.
+        db.after_commit(lambda: session.__setitem__(SESSION_KEY, token))
+    draft.answers = crypto.encrypt(answers)
+    draft.updated_at = utcnow()
+    draft.expires_at = draft.updated_at + _lifetime()
     return draft
 
 
 def discard() -> None:
     token = session.pop(SESSION_KEY, None)
     if token:
-        with db.transaction() as s:
-            s.execute(delete(ConcernDraft).where(ConcernDraft.token_hash == token_hash(token)))
+        db.session().execute(delete(ConcernDraft).where(ConcernDraft.token_hash == token_hash(token)))
 
 
 def delete_expired(now: dt.datetime) -> int:
-    with db.transaction() as s:
-        return s.execute(delete(ConcernDraft).where(ConcernDraft.expires_at <= now)).rowcount
+    return db.session().execute(delete(ConcernDraft).where(ConcernDraft.expires_at <= now)).rowcount

@@ -62,15 +62,18 @@ def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
         person_knows=answers["person_knows"], worries=answers.get("worries", []),
         district=district_of(answers.get("address") or ""), personal=crypto.encrypt(personal_details(answers)),
     )
+    s = db.session()
+    s.add(notice)
+    s.delete(draft)
+    outbox.queue(s, f"New concern notice {notice.reference}",
+                 f"A concern notice is waiting in the workspace.\nReference: {notice.reference}")
     try:
-        with db.transaction() as s:
-            s.add(notice)
-            s.delete(draft)
-            outbox.queue(s, f"New concern notice {notice.reference}",
-                         f"A concern notice is waiting in the workspace.\nReference: {notice.reference}")
+        s.flush()  # now, so that the same notice sent twice at once is found here; the view commits
         return notice
     except IntegrityError:
-        # The same notice was sent twice at once and the other send stored it first.
+        # The same notice was sent twice at once and the other send stored it first: nothing else of
+        # this request is written yet, so rolling back drops only this second copy.
+        s.rollback()
         if existing := by_submission(submission):
             return existing
         raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal import limits
+from portal import db, limits
 from portal.concern import answers as answer_display
 from portal.concern import drafts, flow, queries
 from portal.concern.forms import ConfirmForm
@@ -53,6 +53,7 @@ def step(name: str):
     answers["done"] = sorted(set(answers.get("done", [])) | {name})
     try:
         drafts.save(draft, flow.prune(answers), current_language())
+        db.commit()  # before moving on, so a failed save keeps what was typed on this page
     except SQLAlchemyError as error:
         _log_failure(error)
         return _step_page(current, form, answers, unavailable=True), 503
@@ -98,6 +99,7 @@ def check():
         return limits.too_many(_check_page(form, answers, limited=wait), wait)
     try:
         notice = queries.send(draft, answers)
+        db.commit()  # before the confirmation, so a failed save is the 503 page that keeps the answers
     except SQLAlchemyError as error:
         _log_failure(error)
         return _check_page(form, answers, save_failed=True), 503

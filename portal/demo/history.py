@@ -60,7 +60,6 @@ def generate(today: dt.date, seed: int = 2026) -> dict[str, int]:
                 session.add(_concern(rng, day, today))
                 counts["concern notices"] += 1
         day += dt.timedelta(days=1)
-    session.commit()
     return counts
 
 

@@ -14,11 +14,13 @@ def create(activity_id: int, kind: str, text: str, ui_language: str, submission:
         return existing
     report = ListingReport(activity_id=activity_id, kind=kind, text=text or None, ui_language=ui_language,
                            submission=submission)
+    session = db.session()
+    session.add(report)
     try:
-        with db.transaction() as session:
-            session.add(report)
+        session.flush()  # now, so that the same form sent twice at once is found here; the view commits
     except IntegrityError:
-        # Sent twice at once: the other send stored it.
+        # Sent twice at once: the other send stored it. Nothing else of this request is written yet.
+        session.rollback()
         if existing := db.session().scalar(select(ListingReport).where(ListingReport.submission == submission)):
             return existing
         raise

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal import limits
+from portal import db, limits
 from portal.catalogue import queries as catalogue
 from portal.feedback import queries
 from portal.feedback.forms import KINDS, ReportForm
@@ -35,6 +35,7 @@ def report(activity_id: int):
         return _form_page(form, activity)
     try:
         queries.create(activity.id, form.kind.data, form.text.data, current_language(), form.submission_key)
+        db.commit()  # before the thanks, so a failed save is the 503 page that keeps what was typed
     except SQLAlchemyError as error:
         current_app.logger.error("Saving a listing report failed: %s", type(error).__name__)
         return _form_page(form, activity, unavailable=True), 503

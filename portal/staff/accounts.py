@@ -34,11 +34,11 @@ def create(name: str, email: str, roles: list[str], password: str, by: StaffUser
            organiser_id: int | None = None) -> StaffUser:
     user = StaffUser(name=name.strip(), email=email.strip().lower(), password_hash=hash_password(password),
                      roles=[r for r in roles if r in ROLES], organiser_id=organiser_id or None)
-    with db.transaction() as session:
-        session.add(user)
-        session.flush()
-        audit.add(session, by.id if by else None, "create", "staff_user", user.id,
-                  ",".join(user.roles) + (f", organisation {organiser_id}" if organiser_id else ""))
+    session = db.session()
+    session.add(user)
+    session.flush()
+    audit.add(session, by.id if by else None, "create", "staff_user", user.id,
+              ",".join(user.roles) + (f", organisation {organiser_id}" if organiser_id else ""))
     return user
 
 
@@ -49,25 +49,25 @@ def _end_sessions(session, user: StaffUser) -> None:
 
 def change(user: StaffUser, change: str, by: StaffUser) -> None:
     """deactivate / activate / reset-code (the next sign-in enrols a new authenticator app)."""
-    with db.transaction() as session:
-        if change == "deactivate":
-            user.active = False
-            _end_sessions(session, user)
-        elif change == "activate":
-            user.active, user.failed_sign_ins, user.locked_until = True, 0, None
-        elif change == "reset-code":
-            user.totp_secret, user.last_totp_step = None, None
-            _end_sessions(session, user)
-        audit.add(session, by.id, change, "staff_user", user.id)
+    session = db.session()
+    if change == "deactivate":
+        user.active = False
+        _end_sessions(session, user)
+    elif change == "activate":
+        user.active, user.failed_sign_ins, user.locked_until = True, 0, None
+    elif change == "reset-code":
+        user.totp_secret, user.last_totp_step = None, None
+        _end_sessions(session, user)
+    audit.add(session, by.id, change, "staff_user", user.id)
 
 
 def set_roles(user: StaffUser, roles: list[str], organiser_id: int | None, by: StaffUser) -> None:
     """New roles and organisation (every page reads them afresh, so open sessions follow at once)."""
     roles = [r for r in ROLES if r in roles]
-    with db.transaction() as session:
-        if roles != user.roles:
-            user.roles = roles
-            audit.add(session, by.id, "roles", "staff_user", user.id, ",".join(roles) or "-")
-        if (organiser_id or None) != user.organiser_id:
-            user.organiser_id = organiser_id or None
-            audit.add(session, by.id, "organisation", "staff_user", user.id, str(organiser_id or "-"))
+    session = db.session()
+    if roles != user.roles:
+        user.roles = roles
+        audit.add(session, by.id, "roles", "staff_user", user.id, ",".join(roles) or "-")
+    if (organiser_id or None) != user.organiser_id:
+        user.organiser_id = organiser_id or None
+        audit.add(session, by.id, "organisation", "staff_user", user.id, str(organiser_id or "-"))

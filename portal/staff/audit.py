@@ -26,11 +26,11 @@ def add(session: Session, staff_id: int | None, action: str, record_type: str, r
 
 
 def viewed(staff_id: int, record_type: str, record_id: int) -> None:
-    with db.transaction() as session:
-        add(session, staff_id, "view", record_type, record_id)
+    add(db.session(), staff_id, "view", record_type, record_id)
 
 
 def security(action: str, staff_id: int | None, detail: str | None = None) -> None:
-    """A security event about one account, in a transaction of its own."""
-    with db.transaction() as session:
-        add(session, staff_id, action, "staff_user", staff_id, detail)
+    """A security event about one account, saved with the request even when its answer is a refusal
+    (an access refused is recorded although the page is a 403)."""
+    add(db.session(), staff_id, action, "staff_user", staff_id, detail)
+    db.save_even_if_refused()

@@ -103,21 +103,21 @@ def _start(user: StaffUser, stage: str, enrol_secret: str | None = None) -> Staf
     row = StaffSession(token_hash=_hash(token), staff_id=user.id, stage=stage, created_at=now, last_seen_at=now,
                        expires_at=now + lifetime, password_at=now, enrol_secret=enrol_secret,
                        user_agent=user_agent_summary(request.headers.get("User-Agent")))
-    with db.transaction() as session:
-        if previous is not None:
-            previous.revoked_at = now
-        session.add(row)
-        # Rows long past their limits are of no use to anyone.
-        session.execute(StaffSession.__table__.delete().where(StaffSession.expires_at < now - dt.timedelta(days=30)))
+    session = db.session()
+    if previous is not None:
+        previous.revoked_at = now
+    session.add(row)
+    # Rows long past their limits are of no use to anyone.
+    session.execute(StaffSession.__table__.delete().where(StaffSession.expires_at < now - dt.timedelta(days=30)))
     g.staff_cookie, g.staff_row = token, row
     g.pop("staff", None)
     return row
 
 
 def _revoke(*conditions) -> None:
-    with db.transaction() as session:
-        session.execute(update(StaffSession).where(StaffSession.revoked_at.is_(None), *conditions)
-                        .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+    session = db.session()
+    session.execute(update(StaffSession).where(StaffSession.revoked_at.is_(None), *conditions)
+                    .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
 
 
 # --- signing in -------------------------------------------------------------------------------------------
@@ -155,28 +155,28 @@ def _record_failure(user: StaffUser | None, address: str, kind: str) -> None:
     """One transaction: a row for the address, +1 on the account in the database itself (not read,
     added and written back, which loses counts when tries arrive together), and its delay."""
     now = utcnow()
-    with db.transaction() as session:
-        session.add(SignInFailure(at=now, address=address, staff_id=user.id if user else None))
-        session.execute(SignInFailure.__table__.delete().where(SignInFailure.at < now - dt.timedelta(days=1)))
-        audit.add(session, user.id if user else None, "sign_in_failed", "staff_user", user.id if user else None,
-                  kind if user else f"{kind}, unknown account")
-        if user is None:
-            return
-        failures = session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
-                                   .values(failed_sign_ins=StaffUser.failed_sign_ins + 1)
-                                   .returning(StaffUser.failed_sign_ins)).scalar_one()
-        delay = delay_after(failures)
-        if delay:
-            until = now + delay
-            table = StaffUser.__table__
-            session.execute(update(table).where(table.c.id == user.id,
-                                                or_(table.c.locked_until.is_(None), table.c.locked_until < until))
-                            .values(locked_until=until))
-            audit.add(session, user.id, "locked", "staff_user", user.id, f"{int(delay.total_seconds() // 60)} min")
+    session = db.session()
+    session.add(SignInFailure(at=now, address=address, staff_id=user.id if user else None))
+    session.execute(SignInFailure.__table__.delete().where(SignInFailure.at < now - dt.timedelta(days=1)))
+    audit.add(session, user.id if user else None, "sign_in_failed", "staff_user", user.id if user else None,
+              kind if user else f"{kind}, unknown account")
+    if user is None:
+        return
+    failures = session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
+                               .values(failed_sign_ins=StaffUser.failed_sign_ins + 1)
+                               .returning(StaffUser.failed_sign_ins)).scalar_one()
+    delay = delay_after(failures)
+    if delay:
+        until = now + delay
+        table = StaffUser.__table__
+        session.execute(update(table).where(table.c.id == user.id,
+                                            or_(table.c.locked_until.is_(None), table.c.locked_until < until))
+                        .values(locked_until=until))
+        audit.add(session, user.id, "locked", "staff_user", user.id, f"{int(delay.total_seconds() // 60)} min")
 
 
-def _slow_down(user: StaffUser) -> None:
-    audit.security("sign_in_slowed", user.id)
+def _pause() -> None:
+    # Before this request writes anything, so that it holds no lock while it waits.
     time.sleep(SLOWDOWN_SECONDS)
 
 
@@ -194,7 +194,8 @@ def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
         audit.security("sign_in_refused", user.id)
         return None, "locked"
     if gate == "slow":
-        _slow_down(user)
+        _pause()
+        audit.security("sign_in_slowed", user.id)
     _start(user, "password", crypto.encrypt(new_totp_secret()) if not user.totp_secret else None)
     return user, "ok"
 
@@ -230,10 +231,10 @@ def code_matches(user: StaffUser, secret: str, code: str) -> bool:
         step = int(now // totp.interval) + drift
         if code and totp.at(step * totp.interval) == code:
             table = StaffUser.__table__
-            with db.transaction() as session:
-                claimed = session.execute(update(table).where(
-                    table.c.id == user.id, or_(table.c.last_totp_step.is_(None), table.c.last_totp_step < step))
-                    .values(last_totp_step=step)).rowcount
+            session = db.session()
+            claimed = session.execute(update(table).where(
+                table.c.id == user.id, or_(table.c.last_totp_step.is_(None), table.c.last_totp_step < step))
+                .values(last_totp_step=step)).rowcount
             return claimed == 1
     return False
 
@@ -242,6 +243,8 @@ def check_code(user: StaffUser, secret: str, code: str) -> bool:
     """The second step, with the same counting and delays as the password."""
     address = address_key()
     gate = _gate(user, address)
+    if gate == "slow":
+        _pause()  # before the code is claimed, which is a write
     if not code_matches(user, secret, code):
         _record_failure(user, address, "code")
         return False
@@ -249,7 +252,7 @@ def check_code(user: StaffUser, secret: str, code: str) -> bool:
         audit.security("sign_in_refused", user.id)
         return False
     if gate == "slow":
-        _slow_down(user)
+        audit.security("sign_in_slowed", user.id)
     return True
 
 
@@ -260,10 +263,10 @@ def user_secret(user: StaffUser) -> str | None:
 def sign_in(user: StaffUser) -> int:
     """Fully signed in: a new session (new token). Returns how many tries failed since the last sign-in."""
     failures = db.session().scalar(select(StaffUser.failed_sign_ins).where(StaffUser.id == user.id)) or 0
-    with db.transaction() as session:
-        session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
-                        .values(failed_sign_ins=0, locked_until=None))
-        audit.add(session, user.id, "sign_in", "staff_user", user.id, f"{failures} failed before" if failures else None)
+    session = db.session()
+    session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
+                    .values(failed_sign_ins=0, locked_until=None))
+    audit.add(session, user.id, "sign_in", "staff_user", user.id, f"{failures} failed before" if failures else None)
     _start(user, "active")
     return failures
 
@@ -331,8 +334,7 @@ def current_staff() -> StaffUser | None:
         return None
     now = utcnow()
     if now - row.last_seen_at > SEEN_EVERY:
-        with db.transaction():
-            row.last_seen_at = now
+        row.last_seen_at = now
     g.staff, g.private_page = user, True
     return user
 
@@ -351,9 +353,9 @@ def confirm_password(user: StaffUser, password: str) -> bool:
         _record_failure(user, address, "confirmation")
         return False
     row = this_session()
-    with db.transaction() as session:
-        row.password_at = utcnow()
-        audit.add(session, user.id, "confirmed", "staff_user", user.id)
+    session = db.session()
+    row.password_at = utcnow()
+    audit.add(session, user.id, "confirmed", "staff_user", user.id)
     return True
 
 

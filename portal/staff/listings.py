@@ -14,10 +14,10 @@ from portal.catalogue.models import Activity, ActivityText, Cancellation, OneOff
 from portal.db import utcnow
 from portal.staff import audit
 from portal.staff.listing_form import read_dates, read_days, read_weekly
+from portal.staff.listing_states import LISTING_CHANGE
 from portal.staff.models import ListingChange, StaffUser
 
 STALE_AFTER = dt.timedelta(days=183)
-TEXT_FIELDS = ("name", "summary", "description", "for_whom", "how_to_join")
 
 
 def is_stale(activity: Activity, today: dt.date) -> bool:
@@ -36,7 +36,7 @@ def may_edit(staff: StaffUser, activity: Activity | None) -> bool:
 
 
 def form_data(activity: Activity) -> dict:
-    data = {f"text_{lang}": {f: getattr(t, f) for f in TEXT_FIELDS} for lang, t in activity.texts.items()}
+    data = {f"text_{lang}": {f: getattr(t, f) for f in vocab.TEXT_FIELDS} for lang, t in activity.texts.items()}
     data.update(
         venue_id=activity.venue_id or 0, organiser_id=activity.organiser_id, categories=sorted(activity.categories),
         audiences=sorted(activity.audiences), languages=sorted(activity.languages),
@@ -58,8 +58,8 @@ def serialise(form) -> dict:
 
 def apply(activity: Activity | None, data: dict, checked: bool, by: StaffUser) -> Activity:
     """Write the form's data into the activity (a new one when None), reindex and audit, in one transaction."""
-    with db.transaction() as session:
-        return _write(session, activity, data, checked, by)
+    session = db.session()
+    return _write(session, activity, data, checked, by)
 
 
 def _write(session, activity: Activity | None, data: dict, checked: bool, by: StaffUser) -> Activity:
@@ -93,7 +93,7 @@ def _fill(activity: Activity, data: dict, session) -> None:
         texts = data.get(f"text_{lang}") or {}
         if texts.get("name") and texts.get("summary"):
             activity.texts[lang] = activity.texts.get(lang) or ActivityText(lang=lang)
-            for field in TEXT_FIELDS:
+            for field in vocab.TEXT_FIELDS:
                 setattr(activity.texts[lang], field, texts.get(field) or "")
         elif lang != "fi":
             activity.texts.pop(lang, None)
@@ -111,16 +111,16 @@ def _set_cancelled(activity: Activity, days: set[dt.date]) -> None:
 
 
 def propose(activity: Activity | None, data: dict, by: StaffUser) -> ListingChange:
-    with db.transaction() as session:
-        change = ListingChange(activity_id=activity.id if activity else None, proposed_by_id=by.id, data=data)
-        session.add(change)
-        session.flush()
-        audit.add(session, by.id, "propose", "activity", change.activity_id, f"change {change.id}")
+    session = db.session()
+    change = ListingChange(activity_id=activity.id if activity else None, proposed_by_id=by.id, data=data)
+    session.add(change)
+    session.flush()
+    audit.add(session, by.id, "propose", "activity", change.activity_id, f"change {change.id}")
     return change
 
 
 def pending(activity_id: int | None = None) -> list[ListingChange]:
-    query = select(ListingChange).where(ListingChange.status == "pending").order_by(ListingChange.at)
+    query = select(ListingChange).where(ListingChange.status.in_(LISTING_CHANGE.open_states)).order_by(ListingChange.at)
     if activity_id is not None:
         query = query.where(ListingChange.activity_id == activity_id)
     return list(db.session().scalars(query))
@@ -128,13 +128,15 @@ def pending(activity_id: int | None = None) -> list[ListingChange]:
 
 def decide(change: ListingChange, approve: bool, editor: StaffUser) -> None:
     """Approve (write the listing) or reject, and mark the change, in one transaction: a failure
-    half-way leaves both the listing and the change as they were."""
-    with db.transaction() as session:
-        if approve:
-            activity = session.get(Activity, change.activity_id) if change.activity_id else None
-            _write(session, activity, change.data, checked=True, by=editor)
-        change.status = "approved" if approve else "rejected"
-        audit.add(session, editor.id, change.status, "listing_change", change.id)
+    half-way leaves both the listing and the change as they were. The change's state table decides
+    whether this editor may do it now; raises states.Refused if not."""
+    move = LISTING_CHANGE.permitted("approve" if approve else "reject", change.status, editor)
+    session = db.session()
+    if approve:
+        activity = session.get(Activity, change.activity_id) if change.activity_id else None
+        _write(session, activity, change.data, checked=True, by=editor)
+    change.status = move.target
+    audit.add(session, editor.id, move.audit_action, "listing_change", change.id)
 
 
 def choices() -> tuple[list, list]:
@@ -161,23 +163,23 @@ def venue_form_data(venue: Venue) -> dict:
 def save_venue(venue: Venue | None, form, by: StaffUser) -> Venue:
     """Write the form into the venue (a new one when None) and reindex its activities, whose facts
     include it, in one transaction."""
-    with db.transaction() as session:
-        if venue is None:
-            venue = Venue(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}")
-            session.add(venue)
-        for key in VENUE_TEXTS:
-            setattr(venue, key, {lang: form[f"{key}_{lang}"].data.strip() for lang in vocab.UI_LANGUAGES
-                                 if (form[f"{key}_{lang}"].data or "").strip()})
-        venue.postal_code, venue.district = form.postal_code.data, form.district.data
-        venue.phone = form.phone.data or None
-        venue.lat = float(form.lat.data) if form.lat.data is not None else None
-        venue.lon = float(form.lon.data) if form.lon.data is not None else None
-        venue.accessibility = {f.code: form[f"access_{f.code}"].data for f in vocab.FACTS
-                               if f.about == "venue" and form[f"access_{f.code}"].data in ("yes", "no")}
-        if form.checked.data:
-            venue.accessibility_checked_on = schedule.local_now().date()
-        session.flush()
-        reindex(session, list(session.scalars(select(Activity).where(Activity.venue_id == venue.id))),
-                schedule.local_now())
-        audit.add(session, by.id, "edit", "venue", venue.id)
+    session = db.session()
+    if venue is None:
+        venue = Venue(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}")
+        session.add(venue)
+    for key in VENUE_TEXTS:
+        setattr(venue, key, {lang: form[f"{key}_{lang}"].data.strip() for lang in vocab.UI_LANGUAGES
+                             if (form[f"{key}_{lang}"].data or "").strip()})
+    venue.postal_code, venue.district = form.postal_code.data, form.district.data
+    venue.phone = form.phone.data or None
+    venue.lat = float(form.lat.data) if form.lat.data is not None else None
+    venue.lon = float(form.lon.data) if form.lon.data is not None else None
+    venue.accessibility = {f.code: form[f"access_{f.code}"].data for f in vocab.FACTS
+                           if f.about == "venue" and form[f"access_{f.code}"].data in ("yes", "no")}
+    if form.checked.data:
+        venue.accessibility_checked_on = schedule.local_now().date()
+    session.flush()
+    reindex(session, list(session.scalars(select(Activity).where(Activity.venue_id == venue.id))),
+            schedule.local_now())
+    audit.add(session, by.id, "edit", "venue", venue.id)
     return venue
