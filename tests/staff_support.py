@@ -58,11 +58,10 @@ def make_staff(app, roles, organiser_id: int | None = None, enrolled: bool = Tru
     email = unique_email("-".join(roles) or "none")
     name = name or f"Staff {uuid.uuid4().hex[:6]}"
     secret = pyotp.random_base32() if enrolled else None
-    with app.app_context():
+    with app.app_context(), portal_db.transaction():
         user = accounts.create(name, email, list(roles), password, organiser_id=organiser_id)
         if secret:
-            with portal_db.transaction():
-                user.totp_secret = crypto.encrypt(secret)
+            user.totp_secret = crypto.encrypt(secret)
         return Staff(user.id, email, password, secret, name)
 
 
