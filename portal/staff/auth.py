@@ -155,6 +155,7 @@ def _record_failure(user: StaffUser | None, address: str, kind: str) -> None:
     """One transaction: a row for the address, +1 on the account in the database itself (not read,
     added and written back, which loses counts when tries arrive together), and its delay."""
     now = utcnow()
+    db.save_even_if_refused()  # counted whatever the answer: a refusal must not undo the count
     session = db.session()
     session.add(SignInFailure(at=now, address=address, staff_id=user.id if user else None))
     session.execute(SignInFailure.__table__.delete().where(SignInFailure.at < now - dt.timedelta(days=1)))
