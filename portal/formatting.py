@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from babel import Locale
 from babel.dates import format_skeleton, get_day_names
@@ -12,10 +14,11 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext as _
 
-from portal.i18n import current_language
+from portal.i18n import DEFAULT_LANGUAGE, current_language
 
 # Babel's plain "en" writes American dates; the portal's English follows British usage.
 FORMAT_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+T = TypeVar("T")
 # Days as the data and the settings write them (weekly times, opening hours), Monday first.
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -117,14 +120,33 @@ class InLanguage:
     lang: str
 
 
-def local(texts: dict[str, str] | None, fallback: str = "fi") -> InLanguage:
-    """The page's language if there is a text in it, otherwise Finnish (and then any)."""
+def choose_language(options: Mapping[str, Any], lang: str | None = None) -> str | None:
+    """Which language to show of those given: `lang` (the page's language unless said) if there is
+    something in it, otherwise Finnish, the language every listing has, and then any; None if empty.
+    The one rule for every text kept per language (activity texts, place names, the service's names)."""
+    for candidate in (lang or current_language(), DEFAULT_LANGUAGE, *options):
+        if options.get(candidate):
+            return candidate
+    return None
+
+
+def in_page_language(options: Mapping[str, T]) -> T | None:
+    """activity.texts|in_page_language: the entry in the page's language, else the Finnish one. The
+    entry says its own language (.lang), for marking it where it differs from the page's."""
+    chosen = choose_language(options)
+    return options[chosen] if chosen else None
+
+
+def local(texts: Mapping[str, str] | None) -> InLanguage:
+    """A text given per language ({"fi": ..., "sv": ...}) in the page's language, else in Finnish."""
     texts = texts or {}
-    lang = current_language()
-    for candidate in (lang, fallback, *texts):
-        if texts.get(candidate):
-            return InLanguage(texts[candidate], candidate)
-    return InLanguage("", lang)
+    chosen = choose_language(texts)
+    return InLanguage(texts[chosen], chosen) if chosen else InLanguage("", current_language())
+
+
+def local_field(texts: Mapping[str, Any], field: str) -> InLanguage:
+    """One field of texts kept per language as records (an activity's texts): local() for records."""
+    return local({lang: getattr(record, field) for lang, record in texts.items()})
 
 
 def service_in_page_language(service: dict) -> dict:
@@ -134,6 +156,6 @@ def service_in_page_language(service: dict) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    for function in (clock, time_range, day_name, date_only, at_time, euros,
-                     language_name, distance, phone_href, local, opening_hours, decimal, site_name):
+    for function in (clock, time_range, day_name, date_only, at_time, euros, language_name, distance, phone_href,
+                     local, in_page_language, opening_hours, decimal, site_name):
         app.add_template_filter(function)

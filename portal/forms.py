@@ -9,8 +9,7 @@ import unicodedata
 
 import phonenumbers
 from flask import Flask, current_app, request, session
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, TimestampSigner
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
@@ -32,6 +31,11 @@ def _ascii_digits(value):
         return "".join(str(unicodedata.digit(ch)) if not ch.isascii() and unicodedata.digit(ch, None) is not None
                        else ch for ch in value)
     return value
+
+
+def stripped(value):
+    """A field filter: spaces around what was typed dropped (a phone number pasted with a trailing space)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def clean_text(value, one_line: bool = True):

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.forms import PhoneNumber, PortalForm, short_text
+from portal.forms import PhoneNumber, PortalForm, short_text, stripped
 
 CALL_LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"), ("other", _l("Another language, with an interpreter"))]
 TIME_WINDOWS = [("morning", _l("Morning, 9 to 12")), ("afternoon", _l("Afternoon, 12 to 15")), ("any", _l("Any time, 9 to 15"))]
@@ -30,7 +30,7 @@ class CallbackForm(PortalForm):
     helper_phone = StringField(_l("Your phone number (optional)"), validators=[Length(max=30), PhoneNumber()],
                                description=_l("So that we can reach you if we cannot reach them."))
     name = short_text(_l("Name"), 100, validators=[DataRequired(message=_l("Enter the name of the person we should call."))])
-    phone = StringField(_l("Phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    phone = StringField(_l("Phone number"), filters=[stripped],
                         validators=[DataRequired(message=_l("Enter the phone number we should call.")),
                                     Length(max=30, message=_l("Please use at most %(max)d characters.")), PhoneNumber()])
     call_language = RadioField(_l("Language for the call"), choices=CALL_LANGUAGES,

@@ -5,21 +5,21 @@ from flask import Blueprint, g, jsonify, request, url_for
 
 from portal.catalogue import queries, schedule
 from portal.catalogue.vocab import UI_LANGUAGES
-from portal.formatting import local
+from portal.formatting import local, local_field
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def _activity_json(found, now) -> dict:
     activity = found.activity
-    text = local({lang: t.name for lang, t in activity.texts.items()})
+    text = local_field(activity.texts, "name")
     venue = activity.venue
     upcoming = schedule.next_occurrence(activity, now)
     return {
         "id": activity.id,
         "name": text.text,
         "name_language": text.lang,
-        "summary": local({lang: t.summary for lang, t in activity.texts.items()}).text,
+        "summary": local_field(activity.texts, "summary").text,
         "url": url_for("catalogue.activity_page", activity_id=activity.id, _external=True),
         "categories": sorted(activity.categories),
         "audiences": sorted(activity.audiences),

@@ -27,8 +27,8 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(sort_languages)
     for wording in (rhythm, price, discounts):
         bp.add_app_template_filter(wording)
-    for helper in (need_options, language_options, chips, page_args, found_status, access_line,
-                   choices_chosen, more_choices_chosen):
+    for helper in (need_options, language_options, chips, page_args, found_status, access_line, access_summary,
+                   phone_for, choices_chosen, more_choices_chosen):
         bp.add_app_template_global(helper)
 
 
@@ -159,10 +159,25 @@ def more_choices_chosen(f: Filters) -> int:
             + f.drop_in + f.online + (f.near is not None))
 
 
+def phone_for(activity) -> str | None:
+    """The one number to give for an activity (to sign up, or with questions about a drop-in one): its
+    own sign-up number, else its organiser's; None when we have neither."""
+    return activity.join_phone or (activity.organiser.phone if activity.organiser else None)
+
+
+ACCESS_FACTS_SHOWN = 3
+
+
+def access_summary(activity) -> tuple[list[str], bool]:
+    """The accessibility one-liner of a result card and of the handout: the first confirmed facts (in
+    the vocabulary's order) and whether more are confirmed than shown."""
+    known = fact_labels(dict_keys_with(activity.facts(), "yes"))
+    return known[:ACCESS_FACTS_SHOWN], len(known) > ACCESS_FACTS_SHOWN
+
+
 def access_line(activity) -> str:
     """Accessibility in one line for the handout: what is confirmed, and that the rest is not checked."""
-    facts = activity.facts()
-    known = fact_labels(dict_keys_with(facts, "yes"))
-    if not known:
+    shown, more = access_summary(activity)
+    if not shown:
         return _("Not checked yet")
-    return ", ".join(known[:4]) + (" " + _("and more") if len(known) > 4 else "")
+    return ", ".join(shown) + (" " + _("and more") if more else "")

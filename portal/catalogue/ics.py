@@ -13,17 +13,17 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from portal.catalogue import vocab
 from portal.config import city_timezone, local_now
-from portal.formatting import local
+from portal.formatting import local, local_field
 
 FEED_LIMIT = 1000
 
 
 def _event(activity, uid: str, starts: dt.datetime, ends: dt.datetime, zone: ZoneInfo) -> Event:
-    text = local({lang: t.name for lang, t in activity.texts.items()})
+    text = local_field(activity.texts, "name")
     event = Event()
     event.add("uid", uid)
     event.add("summary", text.text)
-    summary = local({lang: t.summary for lang, t in activity.texts.items()})
+    summary = local_field(activity.texts, "summary")
     event.add("description", summary.text + "\n\n" + url_for("catalogue.activity_page", activity_id=activity.id,
                                                             _external=True))
     event.add("dtstart", starts.replace(tzinfo=zone))

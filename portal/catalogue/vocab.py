@@ -48,6 +48,9 @@ DISTRICTS = {
     "ostersundom": (_l("Östersundom"), _l("e.g. Östersundom, Karhusaari, Talosaari")),
 }
 
+# The texts an activity has in each language (the columns of ActivityText), in the order they are edited.
+TEXT_FIELDS = ("name", "summary", "description", "for_whom", "how_to_join")
+
 WEEKDAY_LABELS = {
     "mon": _l("Mondays"), "tue": _l("Tuesdays"), "wed": _l("Wednesdays"), "thu": _l("Thursdays"),
     "fri": _l("Fridays"), "sat": _l("Saturdays"), "sun": _l("Sundays"),
@@ -110,7 +113,8 @@ class Need:
 # Needs are asked as people say them; each is met only when every fact it requires is "yes".
 NEEDS = (
     Need("wheelchair", _l("I use a wheelchair"), ("step_free_entrance", "lift_or_single_level", "accessible_toilet")),
-    Need("rollator", _l("I use a rollator or a walking stick"), ("step_free_entrance", "lift_or_single_level", "rest_places")),
+    Need("rollator", _l("I use a rollator or a walking stick"),
+         ("step_free_entrance", "lift_or_single_level", "rest_places")),
     Need("hearing", _l("I have a hearing aid"), ("hearing_loop",)),
     Need("sight", _l("I see poorly"), ("lighting_signage",)),
     Need("memory", _l("I have memory problems"), ("memory_friendly", "easy_language")),

@@ -5,11 +5,10 @@ import datetime as dt
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from portal.forms import PhoneNumber, PortalForm, short_text
+from portal.forms import PhoneNumber, PortalForm, short_text, stripped
 
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("I don't know"))]
 ROLES = [
@@ -110,7 +109,7 @@ class PersonForm(PortalForm):
                              "address", _l("Enter their address or area, or tick “I don't know”."),
                              _l("You typed an address and also ticked “I don't know where they live”. Keep one."))])
     address_unknown = BooleanField(_l("I don't know where they live"))
-    phone = StringField(_l("Their phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    phone = StringField(_l("Their phone number"), filters=[stripped],
                         validators=[Length(max=30), PhoneNumber(), _unknown_or(
                             "phone", _l("Enter their phone number, or tick “I don't know”."),
                             _l("You typed a phone number and also ticked “I don't know their phone number”. Keep one."))])
@@ -148,7 +147,7 @@ REACH_YOU = _l("Give a phone number or an e-mail address, so that an adviser can
 
 class ContactForm(HelperWording, PortalForm):
     contact_name = short_text(_l("Your name"), 100, validators=[required(ENTER_YOUR_NAME)])
-    contact_phone = StringField(_l("Your phone number"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    contact_phone = StringField(_l("Your phone number"), filters=[stripped],
                                 validators=[Length(max=30), PhoneNumber()])
     contact_email = short_text(_l("Your e-mail address"), 200)
     helper_name = short_text(_l("Your own name, as the helper (optional)"), 100)
@@ -168,9 +167,3 @@ class ContactForm(HelperWording, PortalForm):
     def validate_contact_email(self, field):
         if field.data and ("@" not in field.data or "." not in field.data.rsplit("@", 1)[-1] or " " in field.data):
             raise ValidationError(_l("Enter an e-mail address like name@example.fi."))
-
-
-class ConfirmForm(FlaskForm):
-    """The check-your-answers page: sending needs only the CSRF token."""
-
-

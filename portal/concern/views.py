@@ -5,10 +5,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import db, limits
-from portal.concern import answers as answer_display
-from portal.concern import drafts, flow, queries
-from portal.concern.forms import ConfirmForm
+from portal.concern import answers as answer_display, drafts, flow, queries
 from portal.errors import expired_form_again, keeps_input_when_expired
+from portal.forms import ActionForm
 from portal.i18n import current_language
 
 bp = Blueprint("concern", __name__, url_prefix="/<lang>/concern")
@@ -92,7 +91,7 @@ def check():
     if draft is None or flow.next_name(answers) != "check":
         sent = queries.sent_from_this_session() if request.method == "POST" else None
         return redirect(url_for("concern.sent") if sent else url_for("concern.start"), code=303)
-    form = ConfirmForm()
+    form = ActionForm()  # the check-your-answers page: sending needs only the CSRF token
     if not form.validate_on_submit():
         return _check_page(form, answers)
     if wait := limits.wait_seconds(limits.CONCERN, "ok"):

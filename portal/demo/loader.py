@@ -12,12 +12,20 @@ from sqlalchemy.orm import Session
 
 from portal.catalogue import schedule
 from portal.catalogue.indexing import reindex
-from portal.catalogue.models import (Activity, ActivityIndex, ActivityText, Cancellation, OneOffDate, Organiser,
-                                     PostalArea, Venue, WeeklySlot)
-from portal.catalogue.vocab import WEEKDAYS
+from portal.catalogue.models import (
+    Activity,
+    ActivityIndex,
+    ActivityText,
+    Cancellation,
+    OneOffDate,
+    Organiser,
+    PostalArea,
+    Venue,
+    WeeklySlot,
+)
+from portal.catalogue.vocab import TEXT_FIELDS, WEEKDAYS
 
 DATA = Path(__file__).parent / "data"
-TEXT_FIELDS = ("name", "summary", "description", "for_whom", "how_to_join")
 
 
 def _days_ago(today: dt.date, days: int | None) -> dt.date | None:
