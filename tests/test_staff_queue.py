@@ -17,6 +17,7 @@ from portal.concern.models import ConcernNotice
 from portal.staff import queue
 from portal.staff.models import AuditEntry, ItemNote, StaffUser
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES
+from portal.states import Refused
 
 from form_support import hidden_fields, objects, resident
 from staff_support import (act, add_callback, add_concern, audit_entries, load, make_staff, reset_limits, sign_in,
@@ -174,21 +175,31 @@ def test_forbidden_callback_moves_change_nothing(app, adviser, other_adviser):
     assert load(app, CallbackRequest, item.id).status == "closed"
 
 
+def moved(kind: str, item_id: int, staff: StaffUser, action: str, outcome: str | None = None) -> bool:
+    """Make a move through the queue's data function, saved as a request would save it; False if refused."""
+    try:
+        with portal_db.transaction():
+            queue.take(kind, item_id, staff, action, outcome)
+    except Refused:
+        return False
+    return True
+
+
 def test_queue_functions_refuse_moves_directly(app):
     item = add_callback(app)
     with app.app_context():
         holder = portal_db.session().get(StaffUser, make_staff(app, ["adviser"]).id)
         stranger = portal_db.session().get(StaffUser, make_staff(app, ["adviser"]).id)
-        assert queue.no_answer(item.id, holder) is False
-        assert queue.close("callback", item.id, holder, "info_by_mail") is False
-        assert queue.claim("callback", item.id, holder) is True
-        assert queue.claim("callback", item.id, stranger) is False
-        assert queue.reached(item.id, stranger) is False
-        assert queue.reached(item.id, holder) is True
-        assert queue.close("callback", item.id, holder, "not_a_code") is False
-        assert queue.close("callback", item.id, holder, None) is False
-        assert queue.close("callback", item.id, stranger, "info_by_mail") is False
-        assert queue.close("callback", item.id, holder, "info_by_mail") is True
+        assert moved("callback", item.id, holder, "no-answer") is False
+        assert moved("callback", item.id, holder, "close", "info_by_mail") is False
+        assert moved("callback", item.id, holder, "claim") is True
+        assert moved("callback", item.id, stranger, "claim") is False
+        assert moved("callback", item.id, stranger, "reached") is False
+        assert moved("callback", item.id, holder, "reached") is True
+        assert moved("callback", item.id, holder, "close", "not_a_code") is False
+        assert moved("callback", item.id, holder, "close", None) is False
+        assert moved("callback", item.id, stranger, "close", "info_by_mail") is False
+        assert moved("callback", item.id, holder, "close", "info_by_mail") is True
     assert load(app, CallbackRequest, item.id).outcome == "info_by_mail"
 
 
@@ -277,7 +288,7 @@ def test_two_threads_calling_claim_at_once_only_one_wins(app, kind):
             with app.app_context():
                 staff = portal_db.session().get(StaffUser, staff_id)
                 barrier.wait()
-                results[staff_id] = queue.claim(kind, item.id, staff)
+                results[staff_id] = moved(kind, item.id, staff, "claim")
 
         threads = [threading.Thread(target=claim, args=(sid,)) for sid in staff_ids]
         for t in threads:

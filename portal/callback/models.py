@@ -11,7 +11,7 @@ from portal.crypto import EncryptedText
 from portal.db import Base
 from portal.handling import HandledItem
 
-STATES = ("new", "claimed", "attempt_1", "closed_no_answer", "reached", "closed")
+# The states of `status` and the moves between them: the state table in states.py next to this module.
 
 
 class CallbackRequest(HandledItem, Base):

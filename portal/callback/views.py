@@ -8,21 +8,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal import db, limits
 from portal.callback import queries
 from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
+from portal.callback.states import CALLBACK
 from portal.errors import expired_form_again, keeps_input_when_expired
 from portal.i18n import current_language
 from portal.workdays import add_working_days
 
 bp = Blueprint("callback", __name__, url_prefix="/<lang>/callback")
 
-# What a resident is told about their request's state.
-STATE_TEXT = {
-    "new": _l("Received. An adviser will call."),
-    "claimed": _l("An adviser is handling your request."),
-    "attempt_1": _l("We tried to call once but could not reach you. We will try once more."),
-    "closed_no_answer": _l("Closed: we tried to call twice but could not reach you. Please call us, or ask again."),
-    "reached": _l("We have talked with you."),
-    "closed": _l("Done: we have talked with you."),
-}
+# What a resident is told about their request's state: the words are in the state table.
+STATE_TEXT = CALLBACK.resident_texts
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from portal.crypto import SealedText
 from portal.db import Base, utcnow
 from portal.handling import HandledItem
 
-STATES = ("received", "triage", "assessment", "closed")
+# The states of `status` and the moves between them: the state table in states.py next to this module.
 
 
 class ConcernDraft(Base):

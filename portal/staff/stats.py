@@ -1,6 +1,7 @@
 """Statistics from the portal's own records, as the advice line reports them each quarter:
 per month, by channel, language, notifier role and outcome, time to first contact, and the share
-of callback requests reached within one working day."""
+of callback requests reached within one working day. Which moves stamp the times counted here
+(first contact, reached, closed) and how an ending is counted is in each kind's state table."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.callback.models import CallbackRequest
+from portal.callback.states import CALLBACK
 from portal.concern.models import ConcernNotice
 from portal.workdays import working_days_between
 
@@ -59,13 +61,15 @@ def report(start: dt.date, end: dt.date) -> Report:
     callbacks = db.session().scalars(_in_period(CallbackRequest, start, end)).all()
     concerns = db.session().scalars(_in_period(ConcernNotice, start, end)).all()
     r.callbacks, r.concerns = len(callbacks), len(concerns)
+    # "Closed after two unanswered calls": the states the callback table counts as ending unreached.
+    unreached = CALLBACK.ends("unreached")
     for c in callbacks:
         r.callbacks_by_month[c.created_at.strftime("%Y-%m")] += 1
         r.callback_languages[c.call_language] += 1
         r.for_someone_else += c.for_someone_else
         if c.outcome:
             r.callback_outcomes[c.outcome] += 1
-        r.closed_no_answer += c.status == "closed_no_answer"
+        r.closed_no_answer += c.status in unreached
     for n in concerns:
         r.concerns_by_month[n.created_at.strftime("%Y-%m")] += 1
         r.concern_languages[n.ui_language] += 1

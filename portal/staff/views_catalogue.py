@@ -12,7 +12,9 @@ from portal.forms import ActionForm
 from portal.staff import listings, queries
 from portal.staff.auth import current_staff, requires
 from portal.staff.listing_form import ActivityForm
+from portal.staff.listing_states import LISTING_CHANGE
 from portal.staff.venue_form import TEXTS as VENUE_TEXT_LABELS, VenueForm
+from portal.states import Refused
 
 bp = Blueprint("staff_catalogue", __name__, url_prefix="/<lang>/staff/listings")
 
@@ -69,9 +71,12 @@ def edit(activity_id: int | None):
 @requires("editor")
 def decide(change_id: int, decision: str):
     change = queries.listing_change(change_id) or abort(404)
-    if not ActionForm().validate_on_submit() or decision not in ("approve", "reject") or change.status != "pending":
+    if not ActionForm().validate_on_submit() or decision not in LISTING_CHANGE.actions:
         abort(400)
-    listings.decide(change, decision == "approve", current_staff())
+    try:
+        listings.decide(change, decision == "approve", current_staff())
+    except Refused:  # already decided (the listing change's state table)
+        abort(400)
     flash(str(_l("Change approved and shown.") if decision == "approve" else _l("Change rejected.")))
     return redirect(url_for("staff_catalogue.listings_page"), code=303)
 

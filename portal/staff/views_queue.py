@@ -1,65 +1,66 @@
-"""The advisers' queue and the pages of single callback requests and concern notices."""
+"""The advisers' queue and the pages of single callback requests and concern notices. Which moves an
+item offers, and whether a move is allowed, come from its kind's state table (queue.TABLES)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import crypto
+from portal.forms import ActionForm
 from portal.staff import audit, display, queue
 from portal.staff.auth import current_staff, requires
-from portal.forms import ActionForm
 from portal.staff.forms import NoteForm, OutcomeForm
-from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES
+from portal.states import Refused, StateTable
 
 bp = Blueprint("staff_queue", __name__, url_prefix="/<lang>/staff")
 display.register(bp)
-OUTCOMES = {"callback": CALLBACK_OUTCOMES, "concern": CONCERN_OUTCOMES}
-TAKEN = _l("Someone else has just taken or changed this item. The page now shows its current state.")
+
+
+def _outcome_form(table: StateTable) -> OutcomeForm:
+    form = OutcomeForm()
+    form.outcome.choices = list(table.outcomes.items())
+    return form
 
 
 @bp.get("/")
 @requires("adviser")
 def queue_page():
-    return render_template("staff/queue.html", items=queue.open_items(), form=ActionForm())
+    return render_template("staff/queue.html", items=queue.open_items(current_staff()), form=ActionForm())
 
 
 @bp.get("/<kind>/<int:item_id>")
 @requires("adviser")
 def item_page(kind: str, item_id: int):
-    record = queue.item(kind, item_id) or abort(404)
-    audit.viewed(current_staff().id, kind, item_id)
+    staff, record = current_staff(), queue.item(kind, item_id) or abort(404)
+    audit.viewed(staff.id, kind, item_id)
+    table = queue.TABLES[kind]
     personal = crypto.decrypt(record.personal) if kind == "concern" and record.personal else None
-    outcome_form = OutcomeForm()
-    outcome_form.outcome.choices = list(OUTCOMES[kind].items())
     return render_template("staff/item.html", kind=kind, record=record, personal=personal, form=ActionForm(),
-                           outcome_form=outcome_form, note_form=NoteForm(), notes=queue.notes(kind, item_id),
-                           outcomes=OUTCOMES[kind])
+                           state=table.state(record.status), moves=queue.offered(kind, record, staff),
+                           outcome_form=_outcome_form(table), note_form=NoteForm(), notes=queue.notes(kind, item_id),
+                           outcomes=table.outcomes)
 
 
 @bp.post("/<kind>/<int:item_id>/<action>")
 @requires("adviser")
 def act(kind: str, item_id: int, action: str):
     staff, record = current_staff(), queue.item(kind, item_id) or abort(404)
-    moves = {
-        ("callback", "claim"): lambda: queue.claim("callback", item_id, staff),
-        ("concern", "claim"): lambda: queue.claim("concern", item_id, staff),
-        ("callback", "no-answer"): lambda: queue.no_answer(item_id, staff),
-        ("callback", "reached"): lambda: queue.reached(item_id, staff),
-        ("concern", "assess"): lambda: queue.start_assessment(item_id, staff),
-    }
-    if action == "close":
-        form = OutcomeForm()
-        form.outcome.choices = list(OUTCOMES[kind].items())
-        done = form.validate_on_submit() and queue.close(kind, record.id, staff, form.outcome.data)
-    elif action == "note":
+    table = queue.TABLES[kind]
+    if action == "note":
         form = NoteForm()
-        done = form.validate_on_submit()
-        if done:
+        if form.validate_on_submit():
             queue.add_note(kind, record.id, staff, form.text.data)
-    elif (kind, action) in moves:
-        done = ActionForm().validate_on_submit() and moves[(kind, action)]()
+        else:
+            flash(str(_l("Nothing was saved: check the form.")))
+    elif action in table.actions:
+        outcome = None
+        if table.chooses_outcome(action):
+            form = _outcome_form(table)
+            outcome = form.outcome.data if form.validate_on_submit() else None
+        try:
+            queue.take(kind, record.id, staff, action, outcome)
+        except Refused as refusal:  # the table's refusal, in words: the page shows the current state
+            flash(str(refusal.message))
     else:
         abort(404)
-    if not done:
-        flash(str(TAKEN) if action not in ("note", "close") else str(_l("Nothing was saved: check the form.")))
     return redirect(url_for("staff_queue.item_page", kind=kind, item_id=item_id), code=303)
