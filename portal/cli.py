@@ -125,6 +125,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(database)
     app.cli.add_command(demo)
     app.cli.add_command(catalogue)
+    from portal.imports.cli import import_cli
     from portal.staff.cli import staff_cli
 
+    app.cli.add_command(import_cli)
     app.cli.add_command(staff_cli)

@@ -95,6 +95,13 @@ class Settings:
         "application/javascript", "text/plain"])
     compress_br_level: int = 5
     service: dict[str, Any] = field(default_factory=_demo_service)
+    # The Linked Events API imported from (`flask import linked-events`), and what is asked of it: events
+    # with these audience or topic keywords (yso:p2433 older people, helsinki:aflfbatkwe family carers,
+    # helsinki:aflfbat76e service-centre card) in this division.
+    linked_events_url: str = "https://api.hel.fi/linkedevents/v1/"
+    linked_events_keywords: list[str] = field(default_factory=lambda: [
+        "yso:p2433", "helsinki:aflfbatkwe", "helsinki:aflfbat76e"])
+    linked_events_division: str = "ocd-division/country:fi/kunta:helsinki"
 
     def as_flask_config(self) -> dict[str, Any]:
         return {f.name.upper(): getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -129,8 +136,9 @@ def _database_url(instance_path: Path) -> str:
 def load_settings(instance_path: Path) -> Settings:
     """The settings the environment gives (the variables are named in README.md), defaults for the rest."""
     env = os.environ.get
-    optional = {name: value for name, value in {
-        "smtp_port": env("SMTP_PORT"), "quick_exit_url": env("QUICK_EXIT_URL")}.items() if value}
+    optional: dict[str, Any] = {name: value for name, value in {
+        "smtp_port": env("SMTP_PORT"), "quick_exit_url": env("QUICK_EXIT_URL"),
+        "linked_events_url": env("LINKED_EVENTS_URL")}.items() if value}
     return Settings(
         secret_key=_secret_key(instance_path),
         database_url=_database_url(instance_path),

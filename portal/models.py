@@ -6,5 +6,6 @@ def load_all() -> None:
     import portal.catalogue.models  # noqa: F401
     import portal.concern.models  # noqa: F401
     import portal.feedback.models  # noqa: F401
+    import portal.imports.models  # noqa: F401
     import portal.outbox  # noqa: F401
     import portal.staff.models  # noqa: F401

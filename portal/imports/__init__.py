@@ -1,0 +1,1 @@
+"""Activities from other systems: the city's Linked Events API and partners' iCalendar feeds."""
