@@ -46,6 +46,7 @@ def activities():
     results, now = queries.search(filters), schedule.local_now()
     return jsonify({
         "count": results.total,
+        "count_is_at_least": results.more_than,  # counted only this far: there are more
         "page": results.page,
         "pages": results.pages,
         "not_checked_count": results.unchecked_total,

@@ -17,7 +17,8 @@ FACT_LABELS = {fact.code: fact.label for fact in vocab.FACTS}
 
 
 def register(bp: Blueprint) -> None:
-    bp.add_app_template_global(vocab, "vocab")
+    # The vocabularies themselves, for templates that list codes with their labels.
+    bp.record_once(lambda state: state.app.jinja_env.globals.update(vocab=vocab))
     bp.add_app_template_global(fact_labels)
     bp.add_app_template_global(facts_about)
     bp.add_app_template_global(journey_planner_url)
@@ -27,8 +28,8 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(sort_languages)
     for wording in (rhythm, price, discounts):
         bp.add_app_template_filter(wording)
-    for helper in (need_options, language_options, chips, page_args, found_status, access_line, access_summary,
-                   phone_for, choices_chosen, more_choices_chosen):
+    for helper in (need_options, language_options, chips, page_args, found_status, result_count, page_position,
+                   access_line, access_summary, phone_for, choices_chosen, more_choices_chosen):
         bp.add_app_template_global(helper)
 
 
@@ -93,7 +94,23 @@ def language_options() -> list[tuple[str, str]]:
 
 
 def found_status(results) -> str:
+    if results.more_than:
+        return ngettext("More than %(num)s activity found", "More than %(num)s activities found", results.total)
     return ngettext("%(num)s activity found", "%(num)s activities found", results.total)
+
+
+def result_count(results) -> str:
+    """The heading's count. A long list is counted only so far ("more than 1 000"): counting it all
+    would read the whole catalogue for a number nobody needs exactly."""
+    if results.more_than:
+        return ngettext("More than %(num)s activity", "More than %(num)s activities", results.total)
+    return ngettext("%(num)s activity", "%(num)s activities", results.total)
+
+
+def page_position(results) -> str:
+    if results.more_than:  # the last page is not known
+        return _("Page %(page)s", page=results.page)
+    return _("Page %(page)s of %(pages)s", page=results.page, pages=results.pages)
 
 
 def page_args(args: MultiDict, page: int) -> MultiDict:

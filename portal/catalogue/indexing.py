@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.catalogue import schedule
-from portal.catalogue.models import Activity, ActivityIndex, ActivityWords
+from portal.catalogue.models import NO_SET_TIME, Activity, ActivityIndex, ActivityWords, CatalogueVersion
 from portal.catalogue.text import fold
 from portal.catalogue.vocab import UI_LANGUAGES
 
@@ -41,6 +41,7 @@ def index_row(activity: Activity, now: dt.datetime) -> tuple[dict, dict]:
         "lat": venue.lat if venue else None,
         "lon": venue.lon if venue else None,
         "next_start": upcoming.starts if upcoming else None,
+        "sort_start": upcoming.starts if upcoming else NO_SET_TIME,
         "listed": upcoming is not None or not (activity.weekly or activity.dates),
     }
     finnish, words = activity.texts["fi"], {"activity_id": activity.id}
@@ -87,6 +88,18 @@ def reindex(db: Session, activities: list[Activity], now: dt.datetime) -> None:
     rows = [index_row(a, now) for a in sorted(activities, key=lambda a: a.id)]
     for model, part in ((ActivityIndex, 0), (ActivityWords, 1)):
         _upsert(db, model, [r[part] for r in rows])
+    bump_version(db)
+
+
+def bump_version(db: Session) -> None:
+    """Make everything cached from the catalogue out of date (in the caller's transaction, so the new
+    version is seen exactly when the change is). Call it after any write that reindex does not cover."""
+    db.execute(update(CatalogueVersion).where(CatalogueVersion.id == 1).values(version=CatalogueVersion.version + 1))
+
+
+def catalogue_version(db: Session) -> int:
+    """The number cached counts and cards are keyed on: it changes with every write to the index."""
+    return db.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == 1)) or 0
 
 
 def roll_forward(db: Session, now: dt.datetime, batch: int = 200) -> int:

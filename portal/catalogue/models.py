@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import text as sa_text
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -179,7 +180,16 @@ class ActivityIndex(Base):
     above by `portal.catalogue.indexing`, so that counting a filtered list reads little."""
 
     __tablename__ = "activity_index"
-    __table_args__ = (Index("ix_activity_index_next_start", "next_start"),)
+    # Ordered partial indexes, one per way a page is read: the soonest listed activities overall, in a
+    # district, at a venue. The WHERE is written as each dialect renders `.where(ActivityIndex.listed)`
+    # (SQLite has no boolean type and writes `listed = 1`), or the planner does not match the index.
+    __table_args__ = (
+        Index("ix_activity_index_next_start", "next_start"),
+        *(Index(f"ix_activity_index_{name}", *columns, "sort_start", "activity_id",
+                sqlite_where=sa_text("listed = 1"), postgresql_where=sa_text("listed"))
+          for name, columns in (("soonest", ()), ("district_soonest", ("district",)),
+                                ("venue_soonest", ("venue_id",)))),
+    )
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
     categories: Mapped[frozenset[str]] = mapped_column(CategoryFlags)
@@ -197,8 +207,25 @@ class ActivityIndex(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     # The next occurrence that is not cancelled; None when there is none in the coming year.
     next_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # next_start, or NO_SET_TIME when there is none: never null, so "soonest, those without a time
+    # last" is a plain ascending order an index can give without sorting.
+    sort_start: Mapped[dt.datetime] = mapped_column(DateTime)
     # False once every date has passed; an activity with no set times ("ask the organiser") stays listed.
     listed: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+
+
+# The sort key of an activity with no coming time: after every real date.
+NO_SET_TIME = dt.datetime(9999, 12, 31)
+
+
+class CatalogueVersion(Base):
+    """One row: a number that every write to the index raises, so that anything cached from the
+    catalogue (counts, cards, pages) carries the version it was made from and is never served stale."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ActivityWords(Base):
@@ -206,6 +233,12 @@ class ActivityWords(Base):
     index because only searches and sorting by name read them."""
 
     __tablename__ = "activity_words"
+    # Word search is a substring match (Finnish compounds: "jumppa" finds "tuolijumppa"), which a
+    # trigram index serves on PostgreSQL; SQLite has an FTS5 trigram table instead (migration 0011).
+    __table_args__ = tuple(
+        Index(f"ix_activity_words_{column}_trgm", column, postgresql_using="gin",
+              postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+        for column in ("words_fi", "words_sv", "words_en"))
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
     name_fi: Mapped[str] = mapped_column(String(200))

@@ -5,12 +5,12 @@ import time
 
 from flask import current_app
 
-from portal import db
+from portal import cache, db
 from portal.catalogue import filters as catalogue_filters
 from portal.catalogue import indexing, schedule
 from portal.catalogue.models import Activity
 from portal.catalogue.places import Places
-from portal.catalogue.search import Results, activities_matching
+from portal.catalogue.search import Count, Results, activities_matching, count_matching
 from portal.i18n import current_language
 
 ROLL_FORWARD_EVERY_SECONDS = 60
@@ -27,10 +27,42 @@ def filters_from(args) -> catalogue_filters.Filters:
     return catalogue_filters.parse(args, places())
 
 
+def catalogue_version() -> int:
+    """The version cached catalogue data is keyed on; read once per request (any write raises it)."""
+    from flask import g
+
+    if "catalogue_version" not in g:
+        keep_index_current()  # first, so the version read is the one after any roll-forward
+        g.catalogue_version = indexing.catalogue_version(db.session())
+    return g.catalogue_version
+
+
+def _count_key(f: catalogue_filters.Filters, lang: str) -> str:
+    """The filter set as counting sees it: order, sort, page and how places were typed do not matter;
+    the language does only for a word search (it picks the columns searched)."""
+    chosen = (f.q and lang, tuple(f.q.split()), *(tuple(sorted(v)) for v in (
+        f.categories, f.districts, f.needs, f.languages, f.days, f.times, f.audiences)),
+        f.free, f.max_price, f.drop_in, f.online, f.show_unchecked)
+    return repr(chosen)
+
+
+def count(f: catalogue_filters.Filters) -> Count:
+    """The filter set's count, cached until the catalogue changes."""
+    lang = current_language()
+    return cache.get_or_set("count", _count_key(f, lang), lambda: count_matching(db.session(), f, lang),
+                            version=catalogue_version())
+
+
 def search(f: catalogue_filters.Filters, page_size: int | None = None) -> Results:
     keep_index_current()
-    return activities_matching(db.session(), f, current_language(), places(),
-                               page_size or current_app.config["PAGE_SIZE"])
+    lang, size, version = current_language(), page_size or current_app.config["PAGE_SIZE"], catalogue_version()
+    # Where each page ends, so that the next one is a seek from there rather than an offset.
+    page_key = f"{_count_key(f, lang)}:{f.sort}:{f.near if f.sort == 'nearest' else ''}:{size}:"
+    after = cache.get("page-end", page_key + str(f.page - 1), version=version) if f.page > 1 else None
+    results = activities_matching(db.session(), f, lang, places(), size, count=count(f), after=after)
+    if results.last_key is not None:
+        cache.set("page-end", page_key + str(results.page), results.last_key, version=version)
+    return results
 
 
 def activity(activity_id: int) -> Activity | None:
@@ -53,7 +85,7 @@ def suggestions(f: catalogue_filters.Filters, args) -> list[dict]:
 
     hints = []
     for chip in chips(f, args):
-        count = activities_matching(db.session(), filters_from(chip.args), current_language(), places(), 1).total
-        if count:
-            hints.append({"label": chip.label, "args": chip.args, "count": count})
+        found = count(filters_from(chip.args))
+        if found.total:
+            hints.append({"label": chip.label, "args": chip.args, "count": found.total})
     return hints

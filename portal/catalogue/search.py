@@ -2,19 +2,47 @@
 calendar feed all call `activities_matching`, so they always agree.
 
 Filters are tests on the narrow `activity_index` table (bit sets, numbers, a district); only a word
-search or sorting by name reads the wider `activity_words` table."""
+search or sorting by name reads the wider `activity_words` table.
+
+At scale every statement reads an index, never the whole table: a page is an ordered partial index
+read in `sort_start` order (the soonest overall, in one district, at one venue) that stops after one
+page; a count stops after COUNT_LIMIT matches ("more than 1 000"), and the caller caches it; a deep
+page seeks from the previous page's last key when the caller has it; nearest goes through the venues
+in order of distance (they are few) instead of measuring every activity."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, or_, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from portal.catalogue import vocab
 from portal.catalogue.filters import Filters
-from portal.catalogue.models import (Activity, ActivityIndex, ActivityWords, AudienceFlags, CategoryFlags, FactFlags,
-                                     LanguageFlags, WhenFlags)
+from portal.catalogue.models import (
+    Activity,
+    ActivityIndex,
+    ActivityWords,
+    AudienceFlags,
+    CategoryFlags,
+    FactFlags,
+    LanguageFlags,
+    Venue,
+    WhenFlags,
+)
 from portal.catalogue.places import Places, distance_km
 from portal.catalogue.text import words
 
@@ -27,17 +55,33 @@ class Found:
     distance_km: float | None
 
 
+# Matches are counted up to this many (or to the end of the page asked for, if further); beyond it
+# the page says "more than 1 000", which costs a bounded read whatever the catalogue's size.
+COUNT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Count:
+    total: int
+    unchecked: int
+    more: bool  # `total` is a lower bound: counting stopped there
+
+
 @dataclass
 class Results:
     items: list[Found]
-    total: int  # the list being shown
+    total: int  # the list being shown (when `more_than`, at least this many)
     unchecked_total: int  # when needs are chosen: activities whose facts are partly not checked
     page: int
     page_size: int
+    more_than: bool = False  # more than `total` match; how many more was not counted
+    last_key: tuple | None = None  # the sort key of the page's last row: where the next page starts
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
+        """The number of pages; when the count stopped early, at least one after this page."""
+        counted = max(1, math.ceil(self.total / self.page_size))
+        return max(counted, self.page + 1) if self.more_than else counted
 
 
 def _bits(column) -> ColumnElement:
@@ -49,7 +93,8 @@ def _any_of(column, flags, codes) -> ColumnElement:
 
 
 def _conditions(f: Filters) -> list[ColumnElement]:
-    where: list[ColumnElement] = [Index.listed.is_(True)]
+    # The column itself, not `.is_(True)`: `listed IS true` does not match the indexes' `WHERE listed`.
+    where: list[ColumnElement] = [Index.listed]
     if f.categories:
         where.append(_any_of(Index.categories, CategoryFlags, f.categories))
     if f.audiences:
@@ -60,27 +105,50 @@ def _conditions(f: Filters) -> list[ColumnElement]:
         days = f.days or vocab.WEEKDAYS
         parts = f.times or tuple(vocab.TIMES_OF_DAY)
         where.append(_any_of(Index.when, WhenFlags, [f"{d}:{p}" for d in days for p in parts]))
-    if f.districts:
+    if len(f.districts) == 1:  # an equality, so the district's index gives the rows already in order
+        where.append(Index.district == f.districts[0])
+    elif f.districts:
         where.append(Index.district.in_(f.districts))
     if f.free:
         where.append(Index.price_cents == 0)
     if f.max_price is not None:
         where.append(Index.price_cents <= f.max_price * 100)
     if f.drop_in:
-        where.append(Index.drop_in.is_(True))
+        where.append(Index.drop_in)
     if f.online:
-        where.append(Index.online.is_(True))
+        where.append(Index.online)
     return where
 
 
-def _word_conditions(f: Filters, lang: str) -> list[ColumnElement]:
-    """Each word must appear in the page's language or in Finnish (once, on Finnish pages)."""
-    columns = {getattr(Words, f"words_{lang}"), Words.words_fi}
-    conditions = []
-    for word in words(f.q):
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(*(column.like(pattern, escape="\\") for column in columns)))
-    return conditions
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _word_conditions(db: Session, f: Filters, lang: str) -> tuple[list[ColumnElement], bool]:
+    """Each word must appear, anywhere in a word ("tuoli" and "jumppa" both find "tuolijumppa"), in
+    the page's language or in Finnish. Returns (conditions, whether they read activity_words).
+
+    The stored words are folded (lower case, no accents) as the query is, so both engines compare
+    plain substrings: PostgreSQL through trigram indexes on activity_words, SQLite through its FTS5
+    trigram table (words of three letters or more; a two-letter word is matched with LIKE)."""
+    columns = sorted({f"words_{lang}", "words_fi"})
+    found = words(f.q)
+    if db.get_bind().dialect.name == "sqlite":
+        long_words = [w for w in found if len(w) >= 3]
+        short = [w for w in found if len(w) < 3]
+        conditions = []
+        if long_words:
+            # One MATCH: each word as a quoted phrase (any character allowed), in either column.
+            scope = " ".join(columns)
+            match = " AND ".join(f'{{{scope}}} : "{w.replace(chr(34), chr(34) * 2)}"' for w in long_words)
+            conditions.append(Index.activity_id.in_(
+                select(literal_column("rowid")).select_from(text("activity_words_fts"))
+                .where(text("activity_words_fts MATCH :fts_query").bindparams(fts_query=match))))
+    else:
+        short, conditions = found, []
+    for word in short:
+        conditions.append(or_(*(getattr(Words, c).like(_like(word), escape="\\") for c in columns)))
+    return conditions, bool(short)
 
 
 def _needs(required: set[str]) -> tuple[ColumnElement, ColumnElement]:
@@ -95,51 +163,84 @@ def _with_words(query: Select, needed: bool) -> Select:
     return query.join(Words, Words.activity_id == Index.activity_id) if needed else query
 
 
-def activities_matching(db: Session, f: Filters, lang: str, places: Places, page_size: int) -> Results:
-    where = _conditions(f) + _word_conditions(f, lang)
-    join_words = bool(f.q) or f.sort == "name"
-    unchecked_total = 0
+def _base(db: Session, f: Filters, lang: str) -> tuple[list[ColumnElement], bool]:
+    """The conditions every statement of this filter set shares, and whether they read activity_words."""
+    word_conditions, reads_words = _word_conditions(db, f, lang)
+    return _conditions(f) + word_conditions, reads_words
+
+
+def count_matching(db: Session, f: Filters, lang: str, at_least: int = COUNT_LIMIT) -> Count:
+    """How many activities match, counted up to `at_least` (more is reported as `more`). With needs
+    chosen, those that meet them and those not checked are counted in the same single pass."""
+    where, reads_words = _base(db, f, lang)
     if f.needs:
         met, unchecked = _needs(f.required_facts)
-        unchecked_total = db.scalar(_with_words(select(func.count()).select_from(Index), bool(f.q)).where(*where, unchecked))
+        rows = (_with_words(select(case((met, 1), else_=0).label("met"),
+                                   case((unchecked, 1), else_=0).label("unchecked")).select_from(Index), reads_words)
+                .where(*where, or_(met, unchecked)).limit(2 * at_least + 1).subquery())
+        seen, met_count, unchecked_count = db.execute(
+            select(func.count(), func.coalesce(func.sum(rows.c.met), 0), func.coalesce(func.sum(rows.c.unchecked), 0))
+        ).one()
+        more = seen > 2 * at_least
+        shown = unchecked_count if f.show_unchecked else met_count
+        return Count(int(shown), int(unchecked_count), more or shown > at_least)
+    rows = _with_words(select(Index.activity_id), reads_words).where(*where).limit(at_least + 1).subquery()
+    seen = db.scalar(select(func.count()).select_from(rows))
+    return Count(min(seen, at_least), 0, seen > at_least)
+
+
+def activities_matching(db: Session, f: Filters, lang: str, places: Places, page_size: int,
+                        count: Count | None = None, after: tuple | None = None) -> Results:
+    """One page of matches. `count` is the filter set's Count when the caller has it cached; `after`
+    is the previous page's `last_key`, when known, so a deep page is a seek rather than an offset."""
+    where, reads_words = _base(db, f, lang)
+    if f.needs:
+        met, unchecked = _needs(f.required_facts)
         where.append(unchecked if f.show_unchecked else met)
+    if count is None or (count.more and count.total < f.page * page_size):
+        count = count_matching(db, f, lang, max(COUNT_LIMIT, f.page * page_size))
+    counted_pages = max(1, math.ceil(count.total / page_size))
+    page = f.page if count.more else min(f.page, counted_pages)
 
     origin = places.area(f.near) if f.near else None
+    last_key = None
     if origin and f.sort == "nearest":
-        ids, total, page = _nearest_page(db, f, where, origin, page_size)
+        ids = _nearest_page(db, where, reads_words, origin, (page - 1) * page_size, page_size)
     else:
-        total = db.scalar(_with_words(select(func.count()).select_from(Index), bool(f.q)).where(*where))
-        page = min(f.page, max(1, math.ceil(total / page_size)))
-        order = [Index.next_start.is_(None), Index.next_start] if f.sort != "name" else [getattr(Words, f"name_{lang}")]
-        ids = list(db.scalars(_with_words(select(Index.activity_id), join_words).where(*where)
-                              .order_by(*order, Index.activity_id).offset((page - 1) * page_size).limit(page_size)))
-    loaded = {a.id: a for a in db.scalars(select(Activity).where(Activity.id.in_(ids)))}
+        by_name = f.sort == "name"
+        key = (getattr(Words, f"name_{lang}") if by_name else Index.sort_start, Index.activity_id)
+        query = _with_words(select(*key), reads_words or by_name).where(*where).order_by(*key).limit(page_size)
+        if after is not None and 1 < page == f.page:
+            query = query.where(tuple_(*key) > tuple_(*after))
+        else:
+            query = query.offset((page - 1) * page_size)
+        rows = db.execute(query).all()
+        ids = [row[1] for row in rows]
+        last_key = tuple(rows[-1]) if len(rows) == page_size else None
+    loaded = {a.id: a for a in db.scalars(select(Activity).where(Activity.id.in_(ids)))} if ids else {}
     items = []
     for activity_id in ids:
         venue = loaded[activity_id].venue
         km = (distance_km(origin.lat, origin.lon, venue.lat, venue.lon)
               if origin and venue and venue.lat is not None else None)
         items.append(Found(loaded[activity_id], km))
-    return Results(items, total, unchecked_total, page, page_size)
+    return Results(items, count.total, count.unchecked, page, page_size, count.more, last_key)
 
 
-def _nearest_page(db: Session, f: Filters, where, origin, page_size: int) -> tuple[list[int], int, int]:
-    """Nearest first without sorting every row by a computed distance: activities share venues, so
-    count the matches per venue, order the few venues by distance here, and read only the venues
-    that fill the page. Within a venue, the soonest first; activities without a venue come last."""
-    per_venue = db.execute(_with_words(select(Index.venue_id, Index.lat, Index.lon, func.count()), bool(f.q))
-                           .where(*where).group_by(Index.venue_id, Index.lat, Index.lon)).all()
-    per_venue.sort(key=lambda v: (v.lat is None, distance_km(origin.lat, origin.lon, v.lat, v.lon) if v.lat is not None else 0,
-                                  v.venue_id or 0))
-    total = sum(v[3] for v in per_venue)
-    page = min(f.page, max(1, math.ceil(total / page_size)))
-    start, ids, seen = (page - 1) * page_size, [], 0
-    for venue_id, _lat, _lon, count in per_venue:
-        if seen + count > start and len(ids) < page_size:
-            skip = max(0, start - seen)
-            same_venue = Index.venue_id == venue_id if venue_id is not None else Index.venue_id.is_(None)
-            ids += db.scalars(_with_words(select(Index.activity_id), bool(f.q)).where(*where, same_venue)
-                              .order_by(Index.next_start.is_(None), Index.next_start, Index.activity_id)
-                              .offset(skip).limit(page_size - len(ids)))
-        seen += count
-    return ids, total, page
+def _nearest_page(db: Session, where, reads_words: bool, origin, skip: int, page_size: int) -> list[int]:
+    """Nearest first without measuring every activity: the venues (few) are put in order of distance
+    here, then read one at a time through the venue index, soonest first within each, until the page
+    is full; activities without a venue or a known point come last."""
+    venues = db.execute(select(Venue.id, Venue.lat, Venue.lon)).all()
+    venues.sort(key=lambda v: (v.lat is None,
+                               distance_km(origin.lat, origin.lon, v.lat, v.lon) if v.lat is not None else 0, v.id))
+    ids: list[int] = []
+    for venue_id in [v.id for v in venues] + [None]:
+        if len(ids) == page_size:
+            break
+        same_venue = Index.venue_id == venue_id if venue_id is not None else Index.venue_id.is_(None)
+        found = list(db.scalars(_with_words(select(Index.activity_id), reads_words).where(*where, same_venue)
+                                .order_by(Index.sort_start, Index.activity_id).limit(skip + page_size - len(ids))))
+        ids += found[skip:]
+        skip = max(0, skip - len(found))
+    return ids

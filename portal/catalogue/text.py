@@ -7,10 +7,22 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+class _Kept(dict):
+    """str.translate's table for fold: each character kept as it is, or dropped (None), decided once
+    per character and remembered, so folding runs at C speed (the index folds every activity's text)."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        self[code] = kept = ch if not unicodedata.combining(ch) and (ch.isprintable() or ch.isspace()) else None
+        return kept
+
+
+_KEPT = _Kept()
+
+
 def fold(text: str) -> str:
     """Lower case, accents and control characters (which PostgreSQL refuses in text) removed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and (ch.isprintable() or ch.isspace()))
+    kept = unicodedata.normalize("NFKD", text.casefold()).translate(_KEPT)
     return _SPACES.sub(" ", kept).strip()
 
 
