@@ -54,3 +54,14 @@ def fresh_app(tmp_path):
     app = make_app(database_url(tmp_path, "scratch"))
     yield app
     app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def fresh_limits():
+    """The staff sign-in rate limiter's counts cleared before and after the test; modules whose tests
+    sign in many times use it for every test (pytestmark = pytest.mark.usefixtures("fresh_limits"))."""
+    from staff_support import reset_limits
+
+    reset_limits()
+    yield
+    reset_limits()

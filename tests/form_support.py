@@ -25,6 +25,8 @@ from portal.concern.models import ConcernDraft, ConcernNotice
 from portal.outbox import OutboxMessage
 from portal.references import ALPHABET
 
+from page_checks import soup, words  # noqa: F401 - the one reader of pages, also for form_support's users
+
 LANGUAGES = ("fi", "sv", "en")
 REFERENCE = re.compile(rf"^[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
 
@@ -59,14 +61,6 @@ def unique(prefix: str) -> str:
 
 
 # --- pages -----------------------------------------------------------------------------------------
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html5lib")
-
-
-def words(element) -> str:
-    return " ".join(element.get_text(" ").split())
-
 
 def main_text(response) -> str:
     page = soup(response)

@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select
 from portal import db as portal_db
 
 from form_support import resident, session_data, tr
-from page_checks import soup, words
+from page_checks import csrf_token, soup, words
 
 LANGS = ("fi", "sv", "en")
 
@@ -24,10 +24,7 @@ def visitor(app):
 
 def token_from(client, path: str = "/en/privacy") -> str:
     """The session's CSRF token, as every page carries it (the display-settings form)."""
-    page = client.get(path)
-    field = soup(page).find("input", attrs={"name": "csrf_token"})
-    assert field is not None, path
-    return field["value"]
+    return csrf_token(client.get(path))
 
 
 def list_ids_in_session(app, client) -> list[int]:

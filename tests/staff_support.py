@@ -7,7 +7,6 @@ import time
 import uuid
 
 import pyotp
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal import crypto
@@ -21,13 +20,10 @@ from portal.staff import accounts
 from portal.staff.models import AuditEntry, StaffUser
 
 from form_support import new_address
+from page_checks import csrf_token, soup  # noqa: F401 - soup for staff_support's users
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("adviser", "editor", "organiser", "admin")
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html5lib")
 
 
 def text_of(response) -> str:
@@ -139,10 +135,7 @@ def form_tokens(response, action: str | None = None) -> dict[str, str]:
 
 def csrf(client, lang: str = "en") -> str:
     """The session's CSRF token, as any staff page carries it (the sign-in page is open to everyone)."""
-    page = client.get(f"/{lang}/staff/sign-in")
-    element = soup(page).find("input", attrs={"name": "csrf_token"})
-    assert element is not None
-    return element["value"]
+    return csrf_token(client.get(f"/{lang}/staff/sign-in"))
 
 
 def post_password(client, email: str, password: str, lang: str = "en", next_url: str | None = None):

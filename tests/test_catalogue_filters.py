@@ -71,9 +71,8 @@ def test_activity_without_a_translation_is_found_by_its_finnish_words(found):
 
 
 def test_list_shows_names_and_summaries_in_the_page_language(client, catalogue):
-    # Regression (was a bug, now fixed): catalogue/list.html imports the activity_text macro without context, so page_lang is
-    # undefined inside it and every card shows the Finnish name and summary (marked lang="fi"),
-    # even when a Swedish or English text exists.
+    # Each card shows the name and summary in the page's language when the activity has that text,
+    # marked with that language; Finnish only when it has not.
     page = soup(client.get("/en/activities?category=exercise"))
     card = page.select_one(".activity-card")
     assert words(card.select_one("h3")) == "Chair exercise"

@@ -79,8 +79,7 @@ def test_empty_result_without_anything_to_drop_says_so(client):
 
 
 def test_suggestion_quotes_the_search_words_once(client):
-    # Regression (was a bug): portal/catalogue/display.py chips() labelled the words chip "“cafe”" and list.html puts the
-    # label in quotes again ("Without “%(choice)s”"), so the hint reads Without ““zzzzqqqq””.
+    # The words chip's hint quotes the words once: Without “zzzzqqqq”.
     page = check_page(client.get("/en/activities?q=zzzzqqqq"))
     hint = words(page.select_one(".empty a"))
     assert hint == f"Without “zzzzqqqq”: {LISTED_COUNT} activities"
@@ -162,7 +161,7 @@ HTMX = {"HX-Request": "true", "HX-Target": "results"}
 
 
 def test_htmx_request_gets_only_the_results_fragment(client, catalogue):
-    # Regression (was a bug, now fixed): fails with UndefinedError 'activity_text'; see test_htmx_fragment_varies_on_hx_request.
+    # The htmx fragment renders the cards itself (see test_htmx_fragment_varies_on_hx_request).
     full = client.get("/en/activities?category=culture")
     fragment = client.get("/en/activities?category=culture", headers=HTMX)
     assert fragment.status_code == 200
@@ -193,7 +192,7 @@ def test_htmx_request_for_another_target_gets_the_whole_page(client):
 
 
 def test_htmx_fragment_keeps_pagination_and_chips(client):
-    # Regression (was a bug, now fixed): fails with UndefinedError 'activity_text'; see test_htmx_fragment_varies_on_hx_request.
+    # The htmx fragment renders the cards itself (see test_htmx_fragment_varies_on_hx_request).
     fragment = soup(client.get("/fi/activities?category=food&page=2", headers=HTMX))
     assert fragment.select_one(".pagination a[rel=prev]") is not None
     assert fragment.select_one(".active-filters a.chip") is not None

@@ -416,9 +416,8 @@ def test_changing_from_named_to_anonymous_keeps_no_contact_details(app, visitor)
     send_concern(visitor, "en")
     notice = sent_notice(app, visitor)
     assert notice.anonymous is True
-    # Regression (was a bug, now fixed): views.step only ever adds to the draft's answers, and queries.personal_details stores every
-    # PERSONAL_KEY present, so the name, phone and e-mail typed before switching to anonymous are stored
-    # (encrypted) with an "anonymous" notice, although the page promised the person will not learn who it was.
+    # Switching to anonymous drops the name, phone and e-mail typed before: an anonymous notice stores
+    # none of them, as the page promises.
     personal = decrypt(app, notice.personal)
     assert name not in dumps(personal)
     assert not {"contact_name", "contact_phone", "contact_email"} & set(personal)
@@ -506,10 +505,8 @@ def test_two_sends_of_one_draft_at_the_same_moment_make_one_notice(app, monkeypa
     second_client.set_cookie("session", first_client.get_cookie("session").value, domain="localhost")
 
     responses = post_twice_at_once(monkeypatch, queries, first_client, second_client, "/en/concern/check", data)
-    # Regression (was a bug, now fixed): the second request gets 503 "Your notice could not be saved. Nothing was sent." although it was.
-    # queries.send catches the IntegrityError, but then reads draft.token_hash: the rollback expired the draft,
-    # whose row the first request has deleted, so SQLAlchemy raises ObjectDeletedError, which the view treats
-    # as a database failure. (A double click on "Send the notice" can do this.)
+    # The same notice sent twice at once (a double click on "Send the notice"): the second request finds
+    # the notice the first stored and confirms it; it never says "Nothing was sent" about a notice that was.
     assert [responses[key].status_code for key in ("first", "second")] == [303, 303]
     [notice] = objects(app, select(ConcernNotice).where(ConcernNotice.submission == token_hash(token)))
     assert sent_notice(app, first_client).reference == sent_notice(app, second_client).reference == notice.reference
@@ -643,8 +640,8 @@ def test_an_expired_step_keeps_what_was_typed(app, lang):
     assert tr(app, lang, "For your safety, the page expired because it was open for a long time. Your answers are "
                          "still here: check them and press the button again.") in main_text(response)
     assert "person" not in decrypt(app, draft_of(app, client).answers).get("done", [])
-    # Regression (was a bug, now fixed): errors.py re-renders through step_again(), which builds the form with meta={"csrf": False}: the page
-    # has no csrf_token, so pressing the button again (as the page asks) fails the same way, for ever.
+    # The step shown again after an expired token carries a fresh csrf_token, so pressing the button
+    # again (as the page asks) works.
     again = hidden_fields(response, step_url(lang, "person"))
     resend = client.post(step_url(lang, "person"), data={**data, **again, "csrf_token": again.get("csrf_token", "")})
     assert resend.status_code == 303

@@ -100,10 +100,8 @@ def test_demo_synthetic_needs_the_demo_catalogue_first(fresh_app):
 
 
 def test_the_app_can_be_made_twice_in_one_process(tmp_path):
-    # Regression (was a bug): portal/__init__.py create_app() calls staff_display.register(staff_queue_bp), which adds
-    # template globals to a module-level blueprint that an earlier app already registered; Flask refuses
-    # ("The setup method 'add_app_template_global' can no longer be called on the blueprint
-    # 'staff_queue'"), so a second app in one process (tests, workers that build apps) cannot be made.
+    # Two apps can be made in one process (tests, workers that build apps): making an app changes no
+    # module-level blueprint that an earlier app already registered.
     from portal import create_app
 
     url = f"sqlite:///{tmp_path / 'twice.sqlite3'}"

@@ -19,7 +19,7 @@ from form_support import (LANGUAGES, PERSON, answer_step, callback_data, callbac
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_file_sent_for_a_text_field_is_not_read(app, lang):
-    """Regression: a file part for any text field reached the validators as an object (a 500 on every form)."""
+    """A file part sent for a text field is read as no text: the form answers, never a 500."""
     client = resident(app)
     page = callback_form(client, lang)
     data = callback_data(page, lang, phone="040 123 4567", message="Call me.")
@@ -69,8 +69,8 @@ def _status(client, reference, digits):
 
 
 def test_full_width_digits_in_the_status_check_answer_like_ascii_ones(app):
-    """Regression: full-width digits gave a 500 for a real reference and a 200 for an unknown one,
-    telling which references exist."""
+    """Full-width digits get the same answer for a real reference as for an unknown one (and never a
+    500), so the answer tells nobody which references exist."""
     saved = _stored(app, resident(app))
     client = resident(app)
     full_width = "４５６７"
@@ -95,7 +95,7 @@ def test_a_phone_number_in_other_digits_is_stored_as_digits(app, visitor, typed)
 
 @pytest.mark.parametrize("age", ["⁸²", "８２", "１９４４"])
 def test_an_age_in_superscript_or_full_width_digits_is_read_as_a_number(app, visitor, age):
-    """Regression: superscript digits passed str.isdigit() and then failed int(): a 500."""
+    """An age in superscript or full-width digits is read as the number it shows, never a 500."""
     walk_to_step(visitor, "person")
     response = answer_step(visitor, "en", "person", {**PERSON, "age": age})
     assert response.status_code == 303, error_links(response)

@@ -46,10 +46,22 @@ def test_switcher_keeps_the_path_and_the_query(client, catalogue):
     assert {a["lang"]: a["href"] for a in detail.select("nav.languages a")}["fi"] == f"/fi/activities/{catalogue['concert']}"
 
 
-def test_switcher_on_a_404_page_goes_somewhere_that_exists(client):
+def test_switcher_on_a_missing_activity_says_not_found_in_the_chosen_language(client):
+    """A missing activity is missing in every language: the switcher keeps the address, and the page it
+    opens says so in the language chosen."""
     page = soup(client.get("/en/activities/999999"))
-    for link in page.select("nav.languages a"):
-        assert client.get(link["href"]).status_code in (200, 404)
+    links = {a["lang"]: a["href"] for a in page.select("nav.languages a")}
+    assert links == {lang: f"/{lang}/activities/999999" for lang in ("fi", "sv", "en")}
+    for lang, href in links.items():
+        check_page(client.get(href), status=404, lang=lang)
+
+
+def test_switcher_on_an_address_without_a_page_goes_to_each_front_page(client):
+    page = soup(client.get("/en/no/such/page"))
+    links = {a["lang"]: a["href"] for a in page.select("nav.languages a")}
+    assert links == {lang: f"/{lang}/" for lang in ("fi", "sv", "en")}
+    for href in links.values():
+        assert client.get(href).status_code == 200
 
 
 def test_links_on_a_page_stay_in_its_language(client):
@@ -78,9 +90,8 @@ def test_translated_activity_has_no_fallback_notice(client, catalogue):
 
 
 def test_missing_swedish_translation_notice_names_swedish(client, catalogue):
-    # Regression (was a bug): catalogue/detail.html had one message for every language, "This activity has not been
-    # translated into English yet", so on a Swedish page whose activity lacks only the Swedish text
-    # it says English is missing (msgid should name the page's language, e.g. a placeholder).
+    # The "not translated" notice names the page's own language: a Swedish page whose activity lacks
+    # only the Swedish text says Swedish is missing.
     page = check_page(client.get(f"/sv/activities/{catalogue['digi-help']}"))
     notice = page.select_one(".translation-missing")
     assert notice is not None

@@ -14,14 +14,11 @@ from portal.staff import audit
 from portal.staff.models import ListingChange
 
 from app_setup import app_with_catalogue
-from staff_support import csrf, form_values, make_staff, reset_limits, sign_in, text_of
+from staff_support import csrf, form_values, make_staff, sign_in, text_of
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+# Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture(scope="module")

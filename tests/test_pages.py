@@ -44,17 +44,14 @@ def test_unknown_activity_is_a_404_page_in_the_language_of_the_address(client, l
 
 @pytest.mark.parametrize("lang", UI_LANGUAGES)
 def test_unknown_page_is_a_404_page_in_the_language_of_the_address(client, lang):
-    # Regression (was a bug, now fixed): when no route matches (/sv/no-such-page), portal.i18n never sees the /sv/ prefix
-    # (_take_language_from_url only runs for matched routes with a <lang> argument), so the 404 page
-    # falls back to Accept-Language / Finnish: <html lang="fi"> on a /sv/ or /en/ address.
+    # A 404 for an address with no route (/sv/no-such-page) is in the address's language: <html lang>
+    # follows the /sv/ or /en/ prefix, not Accept-Language.
     check_page(client.get(f"/{lang}/no-such-page", headers={"Accept-Language": "fi"}), status=404)
 
 
 @pytest.mark.parametrize("lang", UI_LANGUAGES)
 def test_contact_page_renders(client, lang):
-    # Regression (was a bug): portal/templates/pages/contact.html called
-    # _("Otherwise, call %(name)s during opening hours, or") without name=..., so rendering raises
-    # KeyError: 'name' and the contact page is a 500 in every language.
+    # The contact page renders in every language, its opening-hours sentence with the service's name.
     page = check_page(client.get(f"/{lang}/contact"))
     assert page.select_one('main a[href^="tel:"]') is not None
 

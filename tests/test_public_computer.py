@@ -165,10 +165,8 @@ def test_clearing_forgets_everything(app, person, catalogue, lang):
     assert person.get(f"/{lang}/concern/step/person").status_code != 200
 
 
-# Regression (was a bug, now fixed): the "Clear everything I did" form in base.html has no csrf_token field, and the app-wide CSRFProtect
-# (portal/security.py) is not told to exempt public_computer.clear, so pressing the button as rendered
-# answers 400 "The CSRF token is missing" and nothing is cleared (the view's docstring says it works
-# without a token).
+# "Clear everything I did" works as the page renders it, from the form in base.html, and clears
+# everything.
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_clear_button_works_as_rendered(app, person, catalogue, lang):
     switch(person, lang, "on")
@@ -178,7 +176,7 @@ def test_the_clear_button_works_as_rendered(app, person, catalogue, lang):
     assert list_ids_in_session(app, person) == [] and not draft_exists(app, token_hash)
 
 
-# Regression (was a bug, now fixed): same cause as above: clearing with an old or missing token (e.g. a page left open) is refused.
+# Clearing works also with an old or missing token (a page left open on a shared computer).
 def test_clearing_works_without_a_valid_token(app, person, catalogue):
     busy_visitor(app, person, catalogue)
     response = person.post("/en/clear", data={"csrf_token": "stale"})
@@ -225,9 +223,8 @@ def test_after_the_idle_time_the_next_request_finds_everything_cleared(app, pers
     assert following.select("main > .notice[role=status]") == []
 
 
-# Regression (was a bug, now fixed): after the time-out the page of that same request is still drawn with the previous person's text
-# size and contrast: the display_choices context processor (portal/preferences/views.py) reads the
-# request's cookies and does not look at g.forget_display_choices, which only deletes them in the answer.
+# After the time-out, the page of that same request is already drawn without the previous person's
+# text size and contrast.
 def test_the_timed_out_page_itself_has_the_default_display(app, person):
     switch(person, "en", "on")
     set_display(person)

@@ -10,15 +10,12 @@ from portal.catalogue.models import Activity, Organiser
 from portal.staff.models import ListingChange
 
 from form_support import objects, rows
-from staff_support import (add_callback, add_concern, csrf, form_tokens, make_staff, reset_limits, sign_in,
+from staff_support import (add_callback, add_concern, csrf, form_tokens, make_staff, sign_in,
                            staff_client, text_of)
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+# Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def organiser_id(app, key: str) -> int:

@@ -12,7 +12,6 @@ from staff_support import (
     csrf,
     form_tokens,
     make_staff,
-    reset_limits,
     sign_in,
     soup,
     text_of,
@@ -27,11 +26,8 @@ DONE = {"deactivate": "can no longer sign in.", "activate": "can sign in again."
         "reset-code": "connects a new authenticator app at the next sign-in."}
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+# Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def accounts_page_after(admin, response) -> str:

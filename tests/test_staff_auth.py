@@ -21,11 +21,8 @@ from staff_support import (PASSWORD, csrf, current_step, form_tokens, fresh_code
 WRONG = "The e-mail address or password is not right, or the account is locked for a while."
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+# Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def error_summary(response) -> str:

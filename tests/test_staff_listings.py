@@ -16,14 +16,11 @@ from portal.catalogue.models import Activity, Organiser
 from portal.staff.models import AuditEntry, ListingChange
 
 from app_setup import app_with_catalogue
-from staff_support import (csrf, form_values, make_staff, reset_limits, sign_in, soup, staff_client, text_of)
+from staff_support import (csrf, form_values, make_staff, sign_in, soup, staff_client, text_of)
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+# Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture(scope="module")
@@ -170,12 +167,8 @@ def test_an_old_name_is_no_longer_found(listings_app, ids, editor):
     assert found_ids(listings_app, "en", second) == {activity_id}
 
 
-# Was a bug, fixed in f905ee0: creating a new activity fails with a 500 (IntegrityError: NOT NULL constraint failed:
-# activity.organiser_id). portal/staff/listings.py apply() adds the new, still empty Activity to the
-# session first and then calls session.get(Organiser, ...); when the organiser is not in the identity map
-# (the objects loaded by choices() are only weakly referenced and already collected) get() queries, the
-# query autoflushes the half-made Activity, and the INSERT without organiser_id fails. Same for approving
-# an organiser's proposed new activity (decide → apply(None, ...)).
+# A new activity is saved whole: the half-made Activity is never flushed before its organiser is set,
+# whether an editor creates it or approves an organiser's proposed new activity.
 def test_an_editor_adds_a_new_activity(listings_app, editor):
     new = word()
     url, page = edit_page(editor, None)
@@ -198,11 +191,8 @@ def test_bad_schedule_lines_are_named_and_the_input_kept(listings_app, ids, edit
     check_bad_line(listings_app, ids, editor, field, line)
 
 
-# Was a bug, fixed in f905ee0: lines that have the right shape but impossible values (hour 25, 30 February, month 13) and any bad
-# line of "Cancelled dates" are not named: portal/staff/listing_form.py's read_weekly/read_dates/read_days
-# let the ValueError of dt.time/dt.date.fromisoformat escape, and validate_* put str(error) where the line
-# belongs, so the person reads "This line could not be read: hour must be in 0..23" or "...: Invalid
-# isoformat string: 'next tuesday'" (Python's English, in every UI language) instead of the line itself.
+# A schedule or cancelled-dates line with the right shape but impossible values (hour 25, 30 February,
+# month 13) is named as the line itself, in the page's language, never with Python's own error text.
 @pytest.mark.parametrize("field,line", [
     ("weekly", "tue 25:00-26:00"), ("dates", "2026-02-30 13:00-15:00"),
     ("cancelled", "next tuesday"), ("cancelled", "2026-13-01"),
@@ -395,7 +385,7 @@ def test_a_rejected_organiser_edit_changes_nothing(listings_app, ids, editor, or
     assert f"Kävely {new}" not in text_of(editor.get("/en/staff/listings"))
 
 
-# Was a bug, fixed in f905ee0: approving failed with a 500, the same autoflush of a half-made Activity in listings.apply() as above.
+# Approving an organiser's proposed new activity saves it (the same whole-Activity rule as above).
 def test_an_organisers_new_activity_waits_for_approval(listings_app, editor, organiser):
     new = word()
     url, page = edit_page(organiser, None)
@@ -448,9 +438,8 @@ def test_the_stale_filter_lists_only_listings_not_checked_for_six_months(listing
     assert order.index(ids["lunch-01"]) < order.index(ids["lunch-02"]) < order.index(ids["lunch-04"])
 
 
-# Was a bug (boundary), fixed in f905ee0: the brief defines stale as "not checked for 183+ days", but listings.is_stale uses
-# `today - last_checked_on > STALE_AFTER` (183 days), so a listing checked exactly 183 days ago is neither
-# flagged nor listed by the stale filter; `>=` would match the definition.
+# Stale means "not checked for 183 days or more": a listing checked exactly 183 days ago is flagged
+# and listed by the stale filter.
 def test_a_listing_checked_exactly_183_days_ago_is_stale(listings_app, ids, editor):
     set_checked_on(listings_app, ids["lunch-05"], today() - dt.timedelta(days=183))
     assert ids["lunch-05"] in listed_names(editor, stale=True)

@@ -28,11 +28,8 @@ from staff_support import (PASSWORD, csrf, form_tokens, form_values, fresh_code,
 WRONG = "The e-mail address or password is not right, or the account is locked for a while."
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+# Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture

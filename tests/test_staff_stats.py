@@ -19,16 +19,13 @@ from portal.staff import stats
 from portal.staff.models import ItemNote
 
 from app_setup import database_url, make_app
-from staff_support import flask_command, add_callback, add_concern, make_staff, reset_limits, sign_in, soup
+from staff_support import flask_command, add_callback, add_concern, make_staff, sign_in, soup
 
 T = dt.datetime
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+# Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def closed_callback(app, created, first=None, reached=None, outcome=None, status=None, **values):
@@ -315,10 +312,8 @@ def test_purge_removes_personal_data_and_keeps_the_counts(history_app):
         assert session.get(CallbackRequest, purged_id).personal_data_removed_at is not None
 
 
-# Was a bug, fixed in f905ee0: `purge` (portal/retention.py) clears the personal columns of callback requests and concern notices
-# but never touches ItemNote, so advisers' notes on purged items (free text about the person, e.g.
-# health or family details) are kept for ever, although ItemNote.text is documented "None once retention
-# removed it" and item.html shows "Deleted under the retention rules." for such notes.
+# `purge` removes the text of advisers' notes on purged items too (free text about the person), and the
+# item page then says "Deleted under the retention rules." for them.
 def test_purge_removes_the_notes_of_purged_items(history_app):
     now = utcnow()
     days = history_app.config["SERVICE"]["retention_days"]
