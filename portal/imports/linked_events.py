@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 import urllib.parse
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from portal.catalogue import schedule, vocab
 from portal.catalogue.indexing import reindex
-from portal.catalogue.models import Activity, ActivityText, Cancellation, OneOffDate, Organiser, PostalArea, Venue, WeeklySlot
+from portal.catalogue.models import Activity, ActivityText, OneOffDate, Organiser, PostalArea, Venue, WeeklySlot
 from portal.db import utcnow
 from portal.imports.models import SourceLink
 from portal.imports.runs import ImportReport
@@ -54,6 +55,7 @@ def build_query(base_url: str, keywords: Iterable[str], division: str | None = N
     if division:
         params["division"] = division
     if since is not None:
+        since = since.replace(tzinfo=dt.UTC) if since.tzinfo is None else since  # stored times are UTC
         params["last_modified_since"] = (since - OVERLAP).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         params["show_deleted"] = "true"
     return base_url.rstrip("/") + "/event/?" + urllib.parse.urlencode(params, safe=":,")
@@ -421,7 +423,7 @@ def _schedule(activity: Activity, dates: list[dict], now: dt.datetime) -> None:
     for (weekday, starts_at, ends_at), members in groups.items():
         days = sorted(m[0].date() for m in members)
         coming = [d for d in days if d >= now.date()]
-        steps_are_weeks = all((b - a).days == 7 for a, b in zip(coming, coming[1:]))
+        steps_are_weeks = all((b - a).days == 7 for a, b in itertools.pairwise(coming))
         if len(coming) >= 4 and steps_are_weeks and coming[-1] >= last_needed:
             weekly.append(WeeklySlot(weekday=weekday, starts=starts_at, ends=ends_at))
             in_pattern |= {m[0] for m in members}
