@@ -100,6 +100,11 @@ class _Change:
         return dt.datetime.combine(day, self.wall)
 
 
+def _offset(moment: dt.datetime, zone: ZoneInfo) -> dt.timedelta:
+    # An aware moment in a ZoneInfo always has an offset; the fallback only tells the type checker so.
+    return moment.astimezone(zone).utcoffset() or dt.timedelta(0)
+
+
 def _changes(zone: ZoneInfo, year: int) -> list[_Change]:
     """The offset changes tzdata has for one year, found by stepping a day at a time in UTC and then
     halving the step down to the second."""
@@ -107,12 +112,12 @@ def _changes(zone: ZoneInfo, year: int) -> list[_Change]:
     start = dt.datetime(year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=1)
     for day in range(367):
         low, high = start + dt.timedelta(days=day), start + dt.timedelta(days=day + 1)
-        before, after = low.astimezone(zone).utcoffset(), high.astimezone(zone).utcoffset()
+        before, after = _offset(low, zone), _offset(high, zone)
         if before == after:
             continue
         while high - low > dt.timedelta(seconds=1):
             middle = low + (high - low) / 2
-            low, high = (middle, high) if middle.astimezone(zone).utcoffset() == before else (low, middle)
+            low, high = (middle, high) if _offset(middle, zone) == before else (low, middle)
         wall = (high + before).replace(tzinfo=None)
         if wall.year != year:
             continue

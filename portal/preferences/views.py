@@ -23,7 +23,7 @@ def chosen(name: str, allowed: tuple[str, ...]) -> str:
 def display():
     response = redirect(safe_return_path(request.form.get("next")), code=303)
     for name, allowed in (("text_size", TEXT_SIZES), ("contrast", CONTRASTS)):
-        value = request.form.get(name)
+        value = request.form.get(name, "")
         if value in allowed:
             response.set_cookie(name, value, max_age=ONE_YEAR, httponly=True, samesite="Lax",
                                 secure=request.is_secure)

@@ -322,6 +322,14 @@ def this_session() -> StaffSession | None:
     return row if row is not None and row.stage == "active" else None
 
 
+def signed_in() -> StaffUser:
+    """In a view behind @requires, which has already sent everyone else away: the signed-in member."""
+    user = current_staff()
+    if user is None:
+        raise LookupError("signed_in() outside a view behind @requires")
+    return user
+
+
 def current_staff() -> StaffUser | None:
     """The signed-in staff member, if the session is still valid; cached for the request."""
     if "staff" in g:

@@ -26,12 +26,11 @@ def staff_time(utc: dt.datetime | None) -> str:
 
 def register(bp: Blueprint) -> None:
     bp.add_app_template_global(current_staff)
-    bp.add_app_template_global(vocab, "staff_vocab")
     bp.add_app_template_filter(staff_time)
     worries = dict(WORRIES)
     bp.add_app_template_filter(lambda code: str(worries.get(code, code)), "concern_worry")
-    bp.add_app_template_global(dict(TIME_WINDOWS), "callback_windows")
-    bp.add_app_template_global(dict(TOPICS), "callback_topics")
-    bp.add_app_template_global(vocab.NOTIFIER_ROLES, "concern_roles")
-    bp.add_app_template_global(vocab.ANSWER_LABELS, "yes_no_unknown")
+    # Values, not functions, for the templates: the staff vocabulary and the forms' labels by code.
+    values = {"staff_vocab": vocab, "callback_windows": dict(TIME_WINDOWS), "callback_topics": dict(TOPICS),
+              "concern_roles": vocab.NOTIFIER_ROLES, "yes_no_unknown": vocab.ANSWER_LABELS}
+    bp.record_once(lambda state: state.app.jinja_env.globals.update(values))
     bp.add_app_template_filter(lambda role: str(ROLE_LABELS.get(role, role)), "role_label")

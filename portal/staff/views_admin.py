@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from portal.forms import ActionForm
 from portal.staff import accounts, listings, queries
 from portal.staff.audit import SECURITY_ACTIONS
-from portal.staff.auth import current_staff, requires
+from portal.staff.auth import requires, signed_in
 from portal.staff.forms import AccountRolesForm, StaffAccountForm
 from portal.staff.views_auth import recent_password
 
@@ -39,7 +39,7 @@ def accounts_page():
         else:
             password = secrets.token_urlsafe(12)
             organiser_id = form.organiser_id.data if "organiser" in form.roles.data else None
-            created = (accounts.create(form.name.data, form.email.data, form.roles.data, password, current_staff(),
+            created = (accounts.create(form.name.data, form.email.data, form.roles.data, password, signed_in(),
                                        organiser_id=organiser_id), password)
             form = StaffAccountForm(formdata=None)
             _organisations(form)
@@ -58,7 +58,7 @@ def account_page(user_id: int):
     organisations = _organisations(form)
     if form.validate_on_submit():
         organiser_id = form.organiser_id.data if "organiser" in form.roles.data else None
-        accounts.set_roles(user, form.roles.data, organiser_id, current_staff())
+        accounts.set_roles(user, form.roles.data, organiser_id, signed_in())
         flash(_l("The roles of %(name)s are saved.", name=user.name))
         return redirect(url_for("staff_admin.accounts_page"), code=303)
     return render_template("staff/account.html", form=form, user=user, organisations=organisations,
@@ -72,7 +72,7 @@ def change_account(user_id: int, change: str):
     user = queries.staff_user(user_id) or abort(404)
     if not ActionForm().validate_on_submit() or change not in CHANGES:
         abort(400)
-    accounts.change(user, change, current_staff())
+    accounts.change(user, change, signed_in())
     flash({"deactivate": _l("%(name)s can no longer sign in.", name=user.name),
            "activate": _l("%(name)s can sign in again.", name=user.name),
            "reset-code": _l("%(name)s connects a new authenticator app at the next sign-in.", name=user.name)}[change])

@@ -58,7 +58,8 @@ def code():
         return redirect(url_for("staff_auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
-        if auth.check_code(user, auth.user_secret(user), form.code.data):
+        secret = auth.user_secret(user)
+        if secret and auth.check_code(user, secret, form.code.data):
             return _finish(user)
         form.code.errors.append(WRONG_CODE)
     return render_template("staff/code.html", form=form)
@@ -71,7 +72,7 @@ def enrol():
     """First sign-in: connect an authenticator app by scanning a QR code, then confirm with a code.
     The key being set up is kept encrypted in the half-way session row, never in the cookie."""
     user, row = auth.half_way()
-    if user is None or user.totp_secret or not row.enrol_secret:
+    if user is None or row is None or user.totp_secret or not row.enrol_secret:
         return redirect(url_for("staff_auth.sign_in"))
     secret = auth.enrol_secret(row)
     form = CodeForm()
@@ -88,7 +89,7 @@ def enrol():
 @auth.requires()
 def sign_out():
     if request.form.get("everywhere") and ActionForm().validate_on_submit():
-        auth.sign_out_everywhere(auth.current_staff())
+        auth.sign_out_everywhere(auth.signed_in())
     auth.sign_out()
     session.clear()
     return redirect(url_for("staff_auth.sign_in"), code=303)
@@ -97,7 +98,7 @@ def sign_out():
 @bp.get("/sessions")
 @auth.requires()
 def sessions_page():
-    return render_template("staff/sessions.html", sessions=auth.open_sessions(auth.current_staff()),
+    return render_template("staff/sessions.html", sessions=auth.open_sessions(auth.signed_in()),
                            this=auth.this_session(), action=ActionForm())
 
 
@@ -106,7 +107,7 @@ def sessions_page():
 def end_session(session_id: int):
     if ActionForm().validate_on_submit():
         this = auth.this_session()
-        auth.end_session(auth.current_staff(), session_id)
+        auth.end_session(auth.signed_in(), session_id)
         if this is not None and this.id == session_id:
             session.clear()
             return redirect(url_for("staff_auth.sign_in"), code=303)
@@ -118,7 +119,7 @@ def end_session(session_id: int):
 @auth.requires()
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
 def password_page():
-    user = auth.current_staff()
+    user = auth.signed_in()
     form = PasswordChangeForm(user)
     if form.validate_on_submit():
         if not auth.confirm_password(user, form.current.data):
@@ -140,7 +141,7 @@ def recent_password(view):
             return view(*args, **kwargs)
         form = ConfirmPasswordForm()
         if "confirm_password" in request.form and form.validate_on_submit():
-            if auth.confirm_password(auth.current_staff(), form.confirm_password.data):
+            if auth.confirm_password(auth.signed_in(), form.confirm_password.data):
                 return view(*args, **kwargs)
             form.confirm_password.errors.append(_l("The password is not right."))
         carried = [(name, value) for name, value in request.form.items(multi=True)
