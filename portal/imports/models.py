@@ -61,6 +61,8 @@ class CalendarFeed(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organiser_id: Mapped[int] = mapped_column(ForeignKey("organiser.id"))
     url: Mapped[str] = mapped_column(String(500))
+    # Where the organiser's events are held (a feed's LOCATION is free text, not a place we know).
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"))
     added_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)

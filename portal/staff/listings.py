@@ -66,7 +66,8 @@ def _write(session, activity: Activity | None, data: dict, checked: bool, by: St
     """The edit itself, inside the caller's transaction: apply() for editors, decide() for approvals."""
     today = schedule.local_now().date()
     if activity is None:
-        activity = Activity(key=f"staff-{utcnow():%Y%m%d%H%M%S%f}", last_checked_on=today)
+        # A calendar import names its proposal's activity ("key"), to find it again once approved.
+        activity = Activity(key=data.get("key") or f"staff-{utcnow():%Y%m%d%H%M%S%f}", last_checked_on=today)
     with session.no_autoflush:
         _fill(activity, data, session)
     session.add(activity)

@@ -3,9 +3,8 @@
 Revision ID: 0012
 Revises: 0011
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0012'
 down_revision = '0011'
@@ -51,11 +50,15 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organiser_id", sa.Integer(), nullable=False),
         sa.Column("url", sa.String(500), nullable=False),
+        sa.Column("venue_id", sa.Integer(), nullable=True),
         sa.Column("added_by_id", sa.Integer(), nullable=False),
         sa.Column("added_at", sa.DateTime(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["organiser_id"], ["organiser.id"], name=op.f("fk_calendar_feed_organiser_id_organiser")),
-        sa.ForeignKeyConstraint(["added_by_id"], ["staff_user.id"], name=op.f("fk_calendar_feed_added_by_id_staff_user")),
+        sa.ForeignKeyConstraint(["organiser_id"], ["organiser.id"],
+                                name=op.f("fk_calendar_feed_organiser_id_organiser")),
+        sa.ForeignKeyConstraint(["venue_id"], ["venue.id"], name=op.f("fk_calendar_feed_venue_id_venue")),
+        sa.ForeignKeyConstraint(["added_by_id"], ["staff_user.id"],
+                                name=op.f("fk_calendar_feed_added_by_id_staff_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_feed")),
     )
 
