@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.concern import drafts
 from portal.forms import ActionForm
-from portal.security import csrf
+from portal.security import csrf, same_origin_or_token
 from portal.urls import safe_return_path
 
 bp = Blueprint("public_computer", __name__, url_prefix="/<lang>")
@@ -46,6 +46,7 @@ def _drop_display_cookies(response):
 
 
 @bp.post("/public-computer")
+@same_origin_or_token  # its button is also on pages a shared cache keeps, which carry no token
 def switch():
     if not ActionForm().validate_on_submit():
         return redirect(url_for("pages.home"), code=303)

@@ -1,26 +1,46 @@
-"""The activity catalogue: the filtered list, an activity's page and their calendar files."""
+"""The activity catalogue: the filtered list, an activity's page and their calendar files.
+
+These pages are the same for every visitor without a cookie: they set none (their forms carry no CSRF
+token, see security.same_origin_or_token), and a shared cache may keep them for a minute
+(security.shared_cache_page). What depends on the visitor's own cookie (the my-list buttons) is drawn
+apart from the result cards, which are drawn once and cached."""
 from __future__ import annotations
 
 import dataclasses
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from htmx_flask import request as htmx_request
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 
+from portal import cache
 from portal.catalogue import display, ics, queries, schedule
 from portal.catalogue.filters import without
+from portal.i18n import current_language
+from portal.security import shared_cache_page
 
 bp = Blueprint("catalogue", __name__, url_prefix="/<lang>")
 display.register(bp)
 
 
+def _not_modified():
+    """A 304 when the visitor's copy (or a proxy's) is still the page we would draw; else None.
+    The index is moved on first, so that "next time" rolling forward changes the version too."""
+    queries.keep_index_current()
+    return shared_cache_page(queries.catalogue_version(), schedule.local_now().date())
+
+
 @bp.get("/activities")
 def activity_list():
+    if (not_modified := _not_modified()) is not None:
+        return not_modified
     filters = queries.filters_from(request.args)
     results = queries.search(filters)
     partial = results_fragment_wanted()
+    today = schedule.local_now().date()
     context = {"filters": filters, "results": results, "without": without, "args": request.args,
-               "today": schedule.local_now().date(), "partial": partial,
+               "today": today, "partial": partial, "cards": result_cards(results.items, filters, today),
                "hints": [] if results.total else queries.suggestions(filters, request.args)}
     if partial:
         response = current_app.make_response(render_block("catalogue/list.html", "results", **context))
@@ -30,6 +50,37 @@ def activity_list():
     # a cache (the browser's own included) must not hand one out for the other.
     response.vary.update(("HX-Request", "HX-Target", "HX-History-Restore-Request"))
     return response
+
+
+def result_cards(items, filters, today) -> list[tuple[Markup, Markup]]:
+    """(card, name) HTML of each result, from the cache or drawn now: the card without its my-list
+    button, and the activity's name as the button's hidden part reads it. A card shows the day's
+    relative words ("today"), the needs chosen (how it meets them) and the distance from the place
+    typed, so those are in its key with the activity and the language; a new catalogue version
+    (any edit, import or roll-forward) leaves every old card behind."""
+    if not items:
+        return []
+    lang, version = current_language(), queries.catalogue_version()
+    needs = ",".join(sorted(filters.needs))
+    keys = [f"{found.activity.id}:{lang}:{today.isoformat()}:{needs}:"
+            f"{'' if found.distance_km is None else round(found.distance_km, 3)}" for found in items]
+    cards = cache.get_many("card", keys, version=version)
+    missing = [(key, found) for key, found in zip(keys, items, strict=True) if key not in cards]
+    if missing:
+        # One template module for all the cards missing: its labels translated and URLs built once.
+        context = {"today": today}
+        current_app.update_template_context(context)
+        module = current_app.jinja_env.get_template("catalogue/card.html").make_module(context)
+        label = {"when": _("When"), "next": _("Next:"), "where": _("Where"), "price": _("Price"),
+                 "language": _("Language"), "access": _("Accessibility"), "organiser": _("Organiser"),
+                 "from_home": _("From home, by phone or online"), "ask": _("Times: ask the organiser"),
+                 "base": url_for("catalogue.activity_list")}
+        drawn = {key: (str(module.card(found, filters, label)), str(module.name(found.activity)))
+                 for key, found in missing}
+        cache.set_many("card", drawn, version=version)
+        cards.update(drawn)
+    # Markup: the HTML was drawn by the autoescaping card template (and kept as it was drawn).
+    return [(Markup(cards[key][0]), Markup(cards[key][1])) for key in keys]  # noqa: S704
 
 
 def results_fragment_wanted() -> bool:
@@ -43,6 +94,8 @@ def results_fragment_wanted() -> bool:
 
 @bp.get("/activities/<int:activity_id>")
 def activity_page(activity_id: int):
+    if (not_modified := _not_modified()) is not None:
+        return not_modified
     activity = queries.activity(activity_id) or abort(404)
     now = schedule.local_now()
     return render_template("catalogue/detail.html", activity=activity, now=now, today=now.date(),
@@ -51,12 +104,16 @@ def activity_page(activity_id: int):
 
 @bp.get("/activities/<int:activity_id>.ics")
 def activity_calendar(activity_id: int):
+    if (not_modified := _not_modified()) is not None:
+        return not_modified
     activity = queries.activity(activity_id) or abort(404)
     return ics.response([activity], filename=f"activity-{activity.id}.ics")
 
 
 @bp.get("/activities.ics")
 def list_calendar():
+    if (not_modified := _not_modified()) is not None:
+        return not_modified
     # A feed holds every match, not one page of them, up to a size calendar apps still accept.
     filters = dataclasses.replace(queries.filters_from(request.args), page=1)
     found = queries.search(filters, page_size=ics.FEED_LIMIT)
