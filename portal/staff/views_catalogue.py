@@ -10,7 +10,7 @@ from portal.catalogue.display import language_options
 from portal.feedback import queries as reports
 from portal.forms import ActionForm
 from portal.staff import listings, queries
-from portal.staff.auth import current_staff, requires
+from portal.staff.auth import requires, signed_in
 from portal.staff.listing_form import ActivityForm
 from portal.staff.listing_states import LISTING_CHANGE
 from portal.staff.venue_form import TEXTS as VENUE_TEXT_LABELS, VenueForm
@@ -22,7 +22,7 @@ bp = Blueprint("staff_catalogue", __name__, url_prefix="/<lang>/staff/listings")
 @bp.get("")
 @requires("editor", "organiser")
 def listings_page():
-    staff = current_staff()
+    staff = signed_in()
     shown = queries.listings_for(staff)
     if request.args.get("stale"):
         shown = [a for a in shown if listings.is_stale(a, schedule.local_now().date())]
@@ -36,7 +36,7 @@ def listings_page():
 def resolve_report(report_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
-    if queries.resolve_report(report_id, current_staff()):
+    if queries.resolve_report(report_id, signed_in()):
         flash(str(_l("Marked as checked. The listing no longer says that it is being checked.")))
     return redirect(url_for("staff_catalogue.listings_page"), code=303)
 
@@ -45,7 +45,7 @@ def resolve_report(report_id: int):
 @bp.route("/<int:activity_id>", methods=["GET", "POST"])
 @requires("editor", "organiser")
 def edit(activity_id: int | None):
-    staff = current_staff()
+    staff = signed_in()
     activity = queries.activity(activity_id) if activity_id else None
     if (activity_id and activity is None) or not listings.may_edit(staff, activity):
         abort(404)
@@ -74,7 +74,7 @@ def decide(change_id: int, decision: str):
     if not ActionForm().validate_on_submit() or decision not in LISTING_CHANGE.actions:
         abort(400)
     try:
-        listings.decide(change, decision == "approve", current_staff())
+        listings.decide(change, decision == "approve", signed_in())
     except Refused:  # already decided (the listing change's state table)
         abort(400)
     flash(str(_l("Change approved and shown.") if decision == "approve" else _l("Change rejected.")))
@@ -96,7 +96,7 @@ def edit_venue(venue_id: int | None):
         abort(404)
     form = VenueForm(data=listings.venue_form_data(venue) if venue and request.method == "GET" else None)
     if form.validate_on_submit():
-        venue = listings.save_venue(venue, form, current_staff())
+        venue = listings.save_venue(venue, form, signed_in())
         flash(str(_l("Saved. The place and its activities are updated.")))
         return redirect(url_for("staff_catalogue.edit_venue", venue_id=venue.id), code=303)
     return render_template("staff/venue_edit.html", form=form, venue=venue, venue_texts=VENUE_TEXT_LABELS)
