@@ -21,7 +21,8 @@ from portal.limits import limiter
 def public_paths(catalogue) -> list[str]:
     chair = catalogue["chair-gym"]
     return ["/fi/activities", "/sv/activities?category=exercise&price=free", f"/en/activities/{chair}",
-            f"/fi/activities/{chair}.ics", "/fi/activities.ics?category=exercise"]
+            f"/fi/activities/{chair}.ics", "/fi/activities.ics?category=exercise",
+            "/api/v1/activities?lang=sv&category=exercise"]
 
 
 def assert_shared_cacheable(response) -> str:

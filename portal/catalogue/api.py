@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request, url_for
 
 from portal.catalogue import queries, schedule
+from portal.catalogue.views import not_modified
 from portal.catalogue.vocab import UI_LANGUAGES
 from portal.formatting import local, local_field
 
@@ -42,6 +43,9 @@ def _activity_json(found, now) -> dict:
 def activities():
     lang = request.args.get("lang", "fi")
     g.lang = lang if lang in UI_LANGUAGES else "fi"
+    # The same for every caller without a cookie: shared caches may keep it (the ETag covers ?lang=).
+    if (unchanged := not_modified()) is not None:
+        return unchanged
     filters = queries.filters_from(request.args)
     results, now = queries.search(filters), schedule.local_now()
     return jsonify({

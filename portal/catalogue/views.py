@@ -24,7 +24,7 @@ bp = Blueprint("catalogue", __name__, url_prefix="/<lang>")
 display.register(bp)
 
 
-def _not_modified():
+def not_modified():
     """A 304 when the visitor's copy (or a proxy's) is still the page we would draw; else None.
     The index is moved on first, so that "next time" rolling forward changes the version too."""
     queries.keep_index_current()
@@ -33,8 +33,8 @@ def _not_modified():
 
 @bp.get("/activities")
 def activity_list():
-    if (not_modified := _not_modified()) is not None:
-        return not_modified
+    if (unchanged := not_modified()) is not None:
+        return unchanged
     filters = queries.filters_from(request.args)
     results = queries.search(filters)
     partial = results_fragment_wanted()
@@ -94,8 +94,8 @@ def results_fragment_wanted() -> bool:
 
 @bp.get("/activities/<int:activity_id>")
 def activity_page(activity_id: int):
-    if (not_modified := _not_modified()) is not None:
-        return not_modified
+    if (unchanged := not_modified()) is not None:
+        return unchanged
     activity = queries.activity(activity_id) or abort(404)
     now = schedule.local_now()
     return render_template("catalogue/detail.html", activity=activity, now=now, today=now.date(),
@@ -104,16 +104,16 @@ def activity_page(activity_id: int):
 
 @bp.get("/activities/<int:activity_id>.ics")
 def activity_calendar(activity_id: int):
-    if (not_modified := _not_modified()) is not None:
-        return not_modified
+    if (unchanged := not_modified()) is not None:
+        return unchanged
     activity = queries.activity(activity_id) or abort(404)
     return ics.response([activity], filename=f"activity-{activity.id}.ics")
 
 
 @bp.get("/activities.ics")
 def list_calendar():
-    if (not_modified := _not_modified()) is not None:
-        return not_modified
+    if (unchanged := not_modified()) is not None:
+        return unchanged
     # A feed holds every match, not one page of them, up to a size calendar apps still accept.
     filters = dataclasses.replace(queries.filters_from(request.args), page=1)
     found = queries.search(filters, page_size=ics.FEED_LIMIT)
