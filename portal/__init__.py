@@ -92,12 +92,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.staff.views_admin import bp as staff_admin_bp
     from portal.staff.views_auth import bp as staff_auth_bp
     from portal.staff.views_catalogue import bp as staff_catalogue_bp
+    from portal.staff.views_imports import bp as staff_imports_bp
     from portal.staff.views_queue import bp as staff_queue_bp
     from portal.staff.views_stats import bp as staff_stats_bp
 
     for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp, staff_auth_bp,
-                      staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp):
+                      staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp, staff_imports_bp):
         app.register_blueprint(blueprint)
+    from portal.opendata.views import bp as opendata_bp
+    app.register_blueprint(opendata_bp)
     _commands_as_units_of_work(app.cli)
     return app
 

@@ -28,10 +28,18 @@ def ics(name: str) -> bytes:
 
 
 @pytest.fixture
+def app(fresh_app):
+    """Its own database: approving a proposal adds an activity, which the shared catalogue must not get."""
+    return fresh_app
+
+
+@pytest.fixture
 def feed(app):
     editor = make_staff(app, ["editor"])
     with app.app_context(), portal_db.transaction() as session:
-        organiser = session.scalar(select(Organiser).order_by(Organiser.id).limit(1))
+        organiser = Organiser(key="parish-test", kind="parish", name={"fi": "Seurakunta"})
+        session.add(organiser)
+        session.flush()
         feed = CalendarFeed(organiser_id=organiser.id, url="https://example.fi/cal.ics", added_by_id=editor.id)
         session.add(feed)
     return feed

@@ -65,7 +65,8 @@ def page(*events):
 def activity_for(app, source_id):
     with app.app_context():
         session = portal_db.session()
-        link = session.scalar(select(SourceLink).where(SourceLink.kind == "activity", SourceLink.source_id == source_id))
+        link = session.scalar(select(SourceLink).where(SourceLink.kind == "activity",
+                                                       SourceLink.source_id == source_id))
         return session.get(Activity, link.record_id) if link else None
 
 
@@ -80,7 +81,9 @@ def test_the_real_samples_import_and_a_second_run_changes_nothing(le_app):
     assert set(imported.texts) == {"fi"}  # no Swedish or English in the source: none made up
     assert imported.texts["fi"].name == "Uutta Koillis-Helsinkiä verkkotilaisuus"
     assert imported.price_cents == 0 and imported.languages == {"fi"}
-    assert [(d.starts, d.ends) for d in imported.dates] == [(dt.datetime(2020, 6, 1, 16, 45), dt.datetime(2020, 6, 1, 19, 0))]
+    # 13:45Z is 16:45 in Helsinki's summer time.
+    assert [(d.starts, d.ends) for d in imported.dates] == [(dt.datetime(2020, 6, 1, 16, 45),
+                                                             dt.datetime(2020, 6, 1, 19, 0))]
     second = run(le_app, pages)
     assert (second.new, second.changed, second.unchanged, second.removed) == (0, 0, 1, 0)
     with le_app.app_context():
@@ -117,7 +120,8 @@ def test_places_are_matched_by_tprek_id_and_editors_accessibility_is_kept(le_app
     run(le_app, [page(event("helsinki:a1", "2026-12-10T10:00:00Z"))])
     with le_app.app_context(), portal_db.transaction() as session:
         venue = session.scalar(select(Venue).where(Venue.key == "le-tprek:15417"))
-        assert venue.accessibility == {} and venue.district == "southern" and (venue.lat, venue.lon) == (60.21748, 24.80992)
+        assert venue.accessibility == {} and venue.district == "southern"
+        assert (venue.lat, venue.lon) == (60.21748, 24.80992)  # GeoJSON is [longitude, latitude]
         venue.accessibility = {"step_free_entrance": "yes"}
     run(le_app, [page(event("helsinki:a2", "2026-12-11T10:00:00Z"))])
     with le_app.app_context():

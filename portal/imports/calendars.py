@@ -41,8 +41,8 @@ def source_of(feed: CalendarFeed) -> str:
 
 
 def fetch(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": "wellbeing-portal"})
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - an editor's https URL
+    request = urllib.request.Request(url, headers={"User-Agent": "wellbeing-portal"})  # noqa: S310 - https or webcal
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
         return answer.read(MAX_FEED_BYTES)
 
 

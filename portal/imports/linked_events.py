@@ -74,8 +74,9 @@ def fetch_pages(url: str, get: Callable[[str], dict] | None = None, max_pages: i
 
 
 def _get_json(url: str) -> dict:
-    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "wellbeing-portal"})
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - the configured https URL
+    headers = {"Accept": "application/json", "User-Agent": "wellbeing-portal"}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - the configured https URL
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
         return json.loads(answer.read(20_000_000))
 
 
@@ -196,8 +197,10 @@ def read_event(event, table: dict, report: ImportReport, zone: ZoneInfo) -> dict
     names = _language_map(event, "name", MAX_NAME)
     if "fi" not in names:
         raise Refusal("no_finnish_name")
-    descriptions = {lang: str(rich_text(text)) for lang, text in _language_map(event, "description", MAX_DESCRIPTION).items()}
-    shorts = {lang: _plain(text)[:MAX_SUMMARY] for lang, text in _language_map(event, "short_description", 5_000).items()}
+    descriptions = {lang: str(rich_text(text))
+                    for lang, text in _language_map(event, "description", MAX_DESCRIPTION).items()}
+    shorts = {lang: _plain(text)[:MAX_SUMMARY]
+              for lang, text in _language_map(event, "short_description", 5_000).items()}
     categories, audiences = _keywords(event, table, report)
     starts, ends = _time(event.get("start_time"), "start_time", zone), _time(event.get("end_time"), "end_time", zone)
     return {
@@ -243,12 +246,9 @@ def import_linked_events(pages: Iterable[dict], session: Session | None = None, 
     singles: list[dict] = []
     for event in events:
         modified = event.get("last_modified_time") if isinstance(event, dict) else None
-        if isinstance(modified, str):
-            try:
-                moment = dt.datetime.fromisoformat(modified.replace("Z", "+00:00")).astimezone(dt.UTC).replace(tzinfo=None)
-                newest = moment if newest is None or moment > newest else newest
-            except ValueError:
-                pass
+        moment = _utc(modified) if isinstance(modified, str) else None
+        if moment is not None:
+            newest = moment if newest is None or moment > newest else newest
         parent = _ref_id(event.get("super_event")) if isinstance(event, dict) else None
         if isinstance(event, dict) and event.get("super_event_type") == "recurring":
             supers[event.get("id")] = event
@@ -394,7 +394,8 @@ def _write(session: Session, record: dict, dates: list[dict], now: dt.datetime) 
     if link is None:
         link = SourceLink(source=SOURCE, kind="activity", source_id=record["id"])
         session.add(link)
-    link.record_id, link.fingerprint, link.state = activity.id, fingerprint, {"record": record, "dates": {d["id"]: d for d in dates}}
+    link.record_id, link.fingerprint = activity.id, fingerprint
+    link.state = {"record": record, "dates": {d["id"]: d for d in dates}}
     link.source_modified = _utc(record["modified"])
     link.imported_at = utcnow()
     session.flush()
@@ -403,8 +404,10 @@ def _write(session: Session, record: dict, dates: list[dict], now: dt.datetime) 
 
 
 def _utc(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
     try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC).replace(tzinfo=None) if value else None
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC).replace(tzinfo=None)
     except ValueError:
         return None
 
@@ -413,7 +416,8 @@ def _schedule(activity: Activity, dates: list[dict], now: dt.datetime) -> None:
     """Dates to weekly times where they make one for the whole coming year (the pages show a year of
     weekly times, so a pattern that ends sooner stays as its dates), the rest as one-off dates;
     cancelled ones as cancelled days."""
-    parsed = [(dt.datetime.fromisoformat(d["starts"]), dt.datetime.fromisoformat(d["ends"]), d["cancelled"]) for d in dates]
+    parsed = [(dt.datetime.fromisoformat(d["starts"]), dt.datetime.fromisoformat(d["ends"]), d["cancelled"])
+              for d in dates]
     groups: dict[tuple, list] = {}
     for starts, ends, cancelled in parsed:
         if starts.date() == ends.date():
