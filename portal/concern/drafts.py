@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 import secrets
 
-from flask import current_app, session
+from flask import session
 from sqlalchemy import delete, select
 
 from portal import crypto, db
-from portal.db import utcnow
 from portal.concern.models import ConcernDraft
+from portal.config import settings
+from portal.db import utcnow
 
 SESSION_KEY = "concern_draft"
 
@@ -21,7 +22,7 @@ def token_hash(token: str) -> str:
 
 
 def _lifetime() -> dt.timedelta:
-    return dt.timedelta(minutes=current_app.config.get("CONCERN_DRAFT_MINUTES", 120))
+    return dt.timedelta(minutes=settings().concern_draft_minutes)
 
 
 def current() -> tuple[ConcernDraft | None, dict]:
