@@ -61,3 +61,12 @@ def test_an_imported_activity_says_where_it_comes_from(le_app):
     activity = activity_for(le_app, "helsinki:s1")
     text = text_of(le_app.test_client().get(f"/en/activities/{activity.id}"))
     assert "From Linked Events, updated on" in text
+
+
+def test_an_imported_listings_edit_page_says_what_the_source_owns(le_app):
+    from test_imports_linked_events import activity_for
+
+    activity = activity_for(le_app, "helsinki:s1")
+    client = sign_in(le_app, make_staff(le_app, ["editor"]))
+    text = text_of(client.get(f"/en/staff/listings/{activity.id}"))
+    assert "This listing comes from Linked Events." in text and "What you add is kept" in text
