@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -93,8 +93,15 @@ def reindex(db: Session, activities: list[Activity], now: dt.datetime) -> None:
 
 def bump_version(db: Session) -> None:
     """Make everything cached from the catalogue out of date (in the caller's transaction, so the new
-    version is seen exactly when the change is). Call it after any write that reindex does not cover."""
-    db.execute(update(CatalogueVersion).where(CatalogueVersion.id == 1).values(version=CatalogueVersion.version + 1))
+    version is seen exactly when the change is). Call it after any write that reindex does not cover.
+    Under the index writers' lock, taken before the version row's, so writers always lock in one order."""
+    lock_index(db)
+    # The row is made by the first write (a freshly migrated database holds no rows at all, so a
+    # restore still sees it empty), and raised from then on.
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(CatalogueVersion.__table__).values(id=1, version=1)
+    db.execute(statement.on_conflict_do_update(index_elements=["id"],
+                                               set_={"version": CatalogueVersion.__table__.c.version + 1}))
 
 
 def catalogue_version(db: Session) -> int:

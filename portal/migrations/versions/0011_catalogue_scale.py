@@ -59,7 +59,6 @@ def upgrade() -> None:
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('version', sa.BigInteger(), nullable=False),
                     sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_version')))
-    op.execute("INSERT INTO catalogue_version (id, version) VALUES (1, 1)")
 
 
 def downgrade() -> None:
