@@ -92,7 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.staff.views_admin import bp as staff_admin_bp
     from portal.staff.views_auth import bp as staff_auth_bp
     from portal.staff.views_catalogue import bp as staff_catalogue_bp
-    from portal.staff.views_imports import bp as staff_imports_bp
+    from portal.imports.views import bp as staff_imports_bp
     from portal.staff.views_queue import bp as staff_queue_bp
     from portal.staff.views_stats import bp as staff_stats_bp
 

@@ -1,5 +1,6 @@
 """Editors see each import run (when, what came in, what was refused and why) and add organisers'
-calendar feeds."""
+calendar feeds. A staff page kept here, beside the imports it shows, so that the staff package does
+not depend on the imports package, which depends on it."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
