@@ -183,12 +183,16 @@ class ActivityIndex(Base):
     # Ordered partial indexes, one per way a page is read: the soonest listed activities overall, in a
     # district, at a venue. The WHERE is written as each dialect renders `.where(ActivityIndex.listed)`
     # (SQLite has no boolean type and writes `listed = 1`), or the planner does not match the index.
+    # The soonest index also carries every filter column (it covers the filters): a filter that
+    # matches few rows near the start (a weekday, a language) walks the index alone, never the table.
     __table_args__ = (
         Index("ix_activity_index_next_start", "next_start"),
-        *(Index(f"ix_activity_index_{name}", *columns, "sort_start", "activity_id",
+        *(Index(f"ix_activity_index_{name}", *columns, "sort_start", "activity_id", *covering,
                 sqlite_where=sa_text("listed = 1"), postgresql_where=sa_text("listed"))
-          for name, columns in (("soonest", ()), ("district_soonest", ("district",)),
-                                ("venue_soonest", ("venue_id",)))),
+          for name, columns, covering in (
+              ("soonest", (), ("categories", "audiences", "languages", "when", "facts_yes", "facts_no",
+                               "price_cents", "drop_in", "online", "district", "venue_id")),
+              ("district_soonest", ("district",), ()), ("venue_soonest", ("venue_id",), ()))),
     )
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
