@@ -1,7 +1,6 @@
 """The test client every test app uses (tests/conftest.py sets it). Each request it sends must leave
 the unit of work clean (portal/db.py), and each full HTML page it receives must pass the page checks
-of tests/page_checks.py, whichever test sent it (switched on once the pages that fail them today,
-/<lang>/activities/<id> among them, are fixed: set check_pages = True below).
+of tests/page_checks.py, whichever test sent it.
 
 Deliberately partial answers are not pages and are not checked: htmx fragments (the request says
 HX-Request) and anything fetched while `client.check_pages` is False, which a test sets on purpose."""
@@ -13,7 +12,7 @@ from page_checks import check_page
 
 
 class CheckedClient(FlaskClient):
-    check_pages = False
+    check_pages = True
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
@@ -31,4 +30,6 @@ def _is_a_page(response) -> bool:
     request = getattr(response, "request", None)
     if request is None or request.headers.get("HX-Request"):
         return False
-    return response.mimetype == "text/html" and not response.is_streamed and bool(response.get_data())
+    # A redirect's body (Werkzeug's "Redirecting..." stub) is never shown: the browser follows it.
+    redirect = 300 <= response.status_code < 400
+    return not redirect and response.mimetype == "text/html" and bool(response.get_data())
