@@ -45,7 +45,7 @@ def toggle(change: str, activity_id: int):
     if htmx_request.htmx:
         # The button swapped in still names its activity (one that no longer exists can only be removed).
         return render_template("mylist/toggle.html", activity=found[0] if found else None, activity_id=activity_id,
-                               in_list=activity_id in store.ids())
+                               in_list=activity_id in store.ids(), oob_header=True)
     return redirect(safe_return_path(request.form.get("next") or url_for("mylist.page")), code=303)
 
 
