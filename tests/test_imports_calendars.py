@@ -119,3 +119,19 @@ def test_not_a_calendar_is_refused_whole(app, feed):
     with app.app_context(), portal_db.transaction() as session:
         report = calendars.import_calendar(session.get(CalendarFeed, feed.id), b"<html>no</html>", session)
     assert report.failed and report.new == 0
+
+
+def test_the_command_imports_a_feed_from_a_file_and_records_the_run(app, feed):
+    from portal.imports.models import ImportRun
+
+    result = app.test_cli_runner().invoke(args=["import", "calendars", "--feed", str(feed.id), "--from-file",
+                                                str(ICAL / "issue_18_cancel_status.ics")])
+    assert result.exit_code == 0, result.output
+    # The file's dates are in 2020, before the window (today on): nothing to propose, and the run is recorded.
+    assert f"Calendar {feed.id}: 0 new" in result.output
+    with app.app_context():
+        [run_row] = portal_db.session().scalars(select(ImportRun)).all()
+        assert run_row.source == f"ical:{feed.id}" and run_row.failed is None
+    refused = app.test_cli_runner().invoke(args=["import", "calendars", "--from-file",
+                                                 str(ICAL / "issue_18_cancel_status.ics")])
+    assert refused.exit_code != 0 and "--from-file needs --feed" in refused.output
