@@ -227,6 +227,30 @@ def test_the_header_and_footer_forms_work_from_a_cached_page(app):
     assert session_of(app, person).get("public_computer") is True
 
 
+def test_a_page_for_visitors_without_a_cookie_is_drawn_once(app, catalogue, monkeypatch):
+    from portal.catalogue import queries
+
+    path = "/sv/activities?category=culture&day=sat"
+    first = app.test_client().get(path)
+    assert_shared_cacheable(first)
+
+    def drawn_again(*_args, **_kwargs):
+        raise AssertionError("the page was drawn again")
+
+    monkeypatch.setattr(queries, "search", drawn_again)
+    again = app.test_client().get(path)
+    assert assert_shared_cacheable(again) == first.headers["ETag"]
+    assert again.data == first.data
+    # The kept page's scripts carry the nonce its CSP header names.
+    nonce = again.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert all(script["nonce"] == nonce for script in soup(again).find_all("script"))
+    # A visitor with a cookie of their own gets a page drawn for them.
+    own = app.test_client()
+    own.set_cookie("visited", "1", domain="localhost")
+    with pytest.raises(AssertionError, match="drawn again"):
+        own.get(path)
+
+
 # --- the card cache ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -248,8 +272,12 @@ def test_an_edited_listing_shows_on_the_list_once_the_version_moves(own_app):
     from portal.catalogue.models import Activity
 
     client = own_app.test_client()
+    # Any cookie but the display choices makes the page this visitor's own: drawn for them, so what
+    # is seen here is the card cache, not the cache of whole pages.
+    client.set_cookie("visited", "1", domain="localhost")
     chair = own_app.extensions["test_catalogue"]["chair-gym"]
     first = client.get("/en/activities?q=chair")
+    first_public = own_app.test_client().get("/en/activities?q=chair")
     assert card_title(first, chair) == "Chair exercise"
     with own_app.app_context():
         session = portal_db.session()
@@ -265,8 +293,10 @@ def test_an_edited_listing_shows_on_the_list_once_the_version_moves(own_app):
         session.commit()
     second = client.get("/en/activities?q=chair")
     assert card_title(second, chair) == "Chair exercise for all"
-    # And a conditional request with the old page's tag gets the new page.
-    assert client.get("/en/activities?q=chair", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+    # A first visitor's page moves on too, and a conditional request with the old tag gets it.
+    newcomer = own_app.test_client()
+    fresh = newcomer.get("/en/activities?q=chair", headers={"If-None-Match": first_public.headers["ETag"]})
+    assert fresh.status_code == 200 and card_title(fresh, chair) == "Chair exercise for all"
 
 
 def test_cards_differ_by_language_and_by_the_needs_chosen(own_app):

@@ -7,8 +7,10 @@ apart from the result cards, which are drawn once and cached."""
 from __future__ import annotations
 
 import dataclasses
+import zlib
+from functools import wraps
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, session, url_for
 from flask_babel import gettext as _
 from htmx_flask import request as htmx_request
 from jinja2_fragments.flask import render_block
@@ -18,7 +20,7 @@ from portal import cache
 from portal.catalogue import display, ics, queries, schedule
 from portal.catalogue.filters import without
 from portal.i18n import current_language
-from portal.security import shared_cache_page
+from portal.security import csp_nonce, shared_cache_page
 
 bp = Blueprint("catalogue", __name__, url_prefix="/<lang>")
 display.register(bp)
@@ -31,10 +33,41 @@ def not_modified():
     return shared_cache_page(queries.catalogue_version(), schedule.local_now().date())
 
 
+# Whole answers for visitors without a cookie, kept a few minutes under their ETag (which names
+# everything they depend on). Stored compressed: a list page is about 45 KB, a tenth of that deflated,
+# so the in-process cache's entry limit stays a few tens of megabytes at worst.
+PAGE_TIMEOUT = 300
+KEPT_HEADERS = ("Content-Disposition",)
+
+
+def kept_for_everyone(view):
+    """The view's answer for visitors without a cookie, drawn once and then served from the cache
+    (portal/cache.py) until the catalogue version, the day or the release changes; a 304 to a
+    conditional request. The page keeps the CSP nonce it was drawn with, as a shared cache's copy
+    would: every script is a file of this site ('self'), so the nonce guards no inline script."""
+    @wraps(view)
+    def answer(**kwargs):
+        if (unchanged := not_modified()) is not None:
+            return unchanged
+        etag = g.get("shared_cache_etag")
+        if etag is None:  # a visitor with a cookie: their own page, drawn for them
+            return view(**kwargs)
+        version = queries.catalogue_version()
+        if (kept := cache.get("page", etag, version=version)) is not None:
+            body, mimetype, headers, g.csp_nonce = kept
+            return current_app.response_class(zlib.decompress(body), mimetype=mimetype, headers=headers)
+        response = current_app.make_response(view(**kwargs))
+        if response.status_code == 200 and not session.modified and not response.is_streamed:
+            headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+            cache.set("page", etag, (zlib.compress(response.get_data(), 1), response.mimetype, headers, csp_nonce()),
+                      version=version, timeout=PAGE_TIMEOUT)
+        return response
+    return answer
+
+
 @bp.get("/activities")
+@kept_for_everyone
 def activity_list():
-    if (unchanged := not_modified()) is not None:
-        return unchanged
     filters = queries.filters_from(request.args)
     results = queries.search(filters)
     partial = results_fragment_wanted()
@@ -93,9 +126,8 @@ def results_fragment_wanted() -> bool:
 
 
 @bp.get("/activities/<int:activity_id>")
+@kept_for_everyone
 def activity_page(activity_id: int):
-    if (unchanged := not_modified()) is not None:
-        return unchanged
     activity = queries.activity(activity_id) or abort(404)
     now = schedule.local_now()
     return render_template("catalogue/detail.html", activity=activity, now=now, today=now.date(),
@@ -103,17 +135,15 @@ def activity_page(activity_id: int):
 
 
 @bp.get("/activities/<int:activity_id>.ics")
+@kept_for_everyone
 def activity_calendar(activity_id: int):
-    if (unchanged := not_modified()) is not None:
-        return unchanged
     activity = queries.activity(activity_id) or abort(404)
     return ics.response([activity], filename=f"activity-{activity.id}.ics")
 
 
 @bp.get("/activities.ics")
+@kept_for_everyone
 def list_calendar():
-    if (unchanged := not_modified()) is not None:
-        return unchanged
     # A feed holds every match, not one page of them, up to a size calendar apps still accept.
     filters = dataclasses.replace(queries.filters_from(request.args), page=1)
     found = queries.search(filters, page_size=ics.FEED_LIMIT)
