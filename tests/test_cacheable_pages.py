@@ -17,7 +17,6 @@ from portal import db as portal_db
 from portal.limits import limiter
 
 
-
 def public_paths(catalogue) -> list[str]:
     chair = catalogue["chair-gym"]
     return ["/fi/activities", "/sv/activities?category=exercise&price=free", f"/en/activities/{chair}",
