@@ -292,7 +292,7 @@ def _measure(client, recorder: Recorder, urls: list[str], requests: int, warmup:
         for url in urls:
             client.get(url)
     per_url = {url: [] for url in urls}
-    wall = {url: 0.0 for url in urls}
+    wall = dict.fromkeys(urls, 0.0)
     errors: dict[str, int] = {}
     for _ in range(requests):
         for url in urls:

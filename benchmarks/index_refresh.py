@@ -20,15 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text, update  # noqa: E402
-from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+from sqlalchemy import create_engine, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
 
 def prepare(url: str):
     from alembic import command
 
-    from portal import create_app
-    from portal import db as portal_db
+    from portal import create_app, db as portal_db
     from portal.cli import alembic_config
     from portal.demo.loader import load_demo
 

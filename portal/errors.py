@@ -1,16 +1,14 @@
 """Error pages in the visitor's language; never a bare server error."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import math
 import time
+from collections.abc import Callable
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as SQLTimeoutError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, TimeoutError as SQLTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {

@@ -2,10 +2,10 @@
 
 
 def load_all() -> None:
-    import portal.callback.models  # noqa: F401
-    import portal.catalogue.models  # noqa: F401
-    import portal.concern.models  # noqa: F401
-    import portal.feedback.models  # noqa: F401
-    import portal.imports.models  # noqa: F401
-    import portal.outbox  # noqa: F401
+    import portal.callback.models
+    import portal.catalogue.models
+    import portal.concern.models
+    import portal.feedback.models
+    import portal.imports.models
+    import portal.outbox
     import portal.staff.models  # noqa: F401

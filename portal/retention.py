@@ -27,7 +27,7 @@ def purge(now: dt.datetime) -> dict[str, int]:
         update(CallbackRequest)
         .where(CallbackRequest.closed_at <= now - dt.timedelta(days=days["callback"]),
                CallbackRequest.personal_data_removed_at.is_(None))
-        .values(**{column: None for column in CALLBACK_PERSONAL}, personal_data_removed_at=now)).rowcount
+        .values(**dict.fromkeys(CALLBACK_PERSONAL), personal_data_removed_at=now)).rowcount
     report["concern notices"] = s.execute(
         update(ConcernNotice)
         .where(ConcernNotice.closed_at <= now - dt.timedelta(days=days["concern"]),

@@ -60,11 +60,11 @@ def app_with_catalogue(tmp_dir: Path, name: str):
     """A migrated app on its own database, holding the hand-made catalogue of tests/catalogue_factory.py
     (its {key: id} in app.extensions["test_catalogue"]). Dispose of app.extensions["db_engine"] after."""
     import catalogue_factory
+
     from portal import db as portal_db
 
     app = make_app(database_url(tmp_dir, name))
-    with app.app_context():
-        with portal_db.transaction() as session:
-            app.extensions["test_catalogue"] = catalogue_factory.build_catalogue(session)
+    with app.app_context(), portal_db.transaction() as session:
+        app.extensions["test_catalogue"] = catalogue_factory.build_catalogue(session)
     app.extensions.pop("places", None)
     return app

@@ -30,8 +30,17 @@ from sqlalchemy.orm import Session
 
 from portal.catalogue import schedule, vocab
 from portal.catalogue.indexing import reindex
-from portal.catalogue.models import (Activity, ActivityIndex, ActivityText, Cancellation, OneOffDate, Organiser,
-                                     PostalArea, Venue, WeeklySlot)
+from portal.catalogue.models import (
+    Activity,
+    ActivityIndex,
+    ActivityText,
+    Cancellation,
+    OneOffDate,
+    Organiser,
+    PostalArea,
+    Venue,
+    WeeklySlot,
+)
 
 LUNCH_COUNT = 22
 LISTED_COUNT = 7 + LUNCH_COUNT  # every activity except past-talk
@@ -134,7 +143,7 @@ def build_catalogue(db: Session, now: dt.datetime | None = None) -> dict[str, in
     ngo = organiser(db, "ilo", {"fi": "Seniorijärjestö Ilo ry", "sv": "Seniorföreningen Ilo rf"}, kind="ngo",
                     phone="+358 40 123 4567")
 
-    all_yes = {code: "yes" for code in vocab.FACT_CODES[:7]}
+    all_yes = dict.fromkeys(vocab.FACT_CODES[:7], "yes")
     kamppi = venue(db, "kamppi", {"fi": "Kampin palvelukeskus", "sv": "Kampens servicecentral",
                                   "en": "Kamppi Service Centre"}, "00100", {"fi": "Kamppi", "sv": "Kampen"},
                    "southern", 60.1690, 24.9320, all_yes, today - dt.timedelta(days=100),

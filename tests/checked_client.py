@@ -7,7 +7,6 @@ HX-Request) and anything fetched while `client.check_pages` is False, which a te
 from __future__ import annotations
 
 from flask.testing import FlaskClient
-
 from page_checks import check_page
 
 

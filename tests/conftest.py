@@ -7,12 +7,10 @@ CSRF protection stays on: form tests take the token from the page like a browser
 from __future__ import annotations
 
 import pytest
-
-from portal import PortalApp
-from portal import db as portal_db
-
 from app_setup import app_with_catalogue, database_url, make_app
 from checked_client import CheckedClient
+
+from portal import PortalApp, db as portal_db
 
 # Every app a test makes sends its requests through the checking client.
 PortalApp.test_client_class = CheckedClient

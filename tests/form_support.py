@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import g
 from flask_babel import force_locale, gettext
+from page_checks import soup, words
 from sqlalchemy import select
 
 from portal import db as portal_db
@@ -24,8 +25,6 @@ from portal.callback.models import CallbackRequest
 from portal.concern.models import ConcernDraft, ConcernNotice
 from portal.outbox import OutboxMessage
 from portal.references import ALPHABET
-
-from page_checks import soup, words  # noqa: F401 - the one reader of pages, also for form_support's users
 
 LANGUAGES = ("fi", "sv", "en")
 REFERENCE = re.compile(rf"^[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from form_support import resident, session_data, tr
 from icalendar import Calendar
+from page_checks import csrf_token, soup, words
 from sqlalchemy import func, inspect, select
 
 from portal import db as portal_db
-
-from form_support import resident, session_data, tr
-from page_checks import csrf_token, soup, words
 
 LANGS = ("fi", "sv", "en")
 

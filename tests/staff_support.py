@@ -7,20 +7,18 @@ import time
 import uuid
 
 import pyotp
+from form_support import new_address
+from page_checks import csrf_token, soup
 from sqlalchemy import select
 
-from portal import crypto
-from portal import db as portal_db
+from portal import crypto, db as portal_db
 from portal.callback.models import CallbackRequest
-from portal.db import utcnow
 from portal.concern.models import ConcernNotice
+from portal.db import utcnow
 from portal.limits import limiter
 from portal.references import new_reference
 from portal.staff import accounts
 from portal.staff.models import AuditEntry, StaffUser
-
-from form_support import new_address
-from page_checks import csrf_token, soup  # noqa: F401 - soup for staff_support's users
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("adviser", "editor", "organiser", "admin")
@@ -71,11 +69,10 @@ def user(app, staff_id: int) -> StaffUser:
 
 
 def update_user(app, staff_id: int, **values) -> None:
-    with app.app_context():
-        with portal_db.transaction() as session:
-            found = session.get(StaffUser, staff_id)
-            for key, value in values.items():
-                setattr(found, key, value)
+    with app.app_context(), portal_db.transaction() as session:
+        found = session.get(StaffUser, staff_id)
+        for key, value in values.items():
+            setattr(found, key, value)
 
 
 def session_row(app, client):
@@ -100,11 +97,10 @@ def update_session(app, client, **values) -> None:
     from portal.staff.models import StaffSession
 
     row_id = session_row(app, client).id
-    with app.app_context():
-        with portal_db.transaction() as session:
-            row = session.get(StaffSession, row_id)
-            for key, value in values.items():
-                setattr(row, key, value)
+    with app.app_context(), portal_db.transaction() as session:
+        row = session.get(StaffSession, row_id)
+        for key, value in values.items():
+            setattr(row, key, value)
 
 
 def current_step() -> int:

@@ -4,20 +4,18 @@ rows continue after the restored ones. The file itself reveals nothing without t
 from __future__ import annotations
 
 import pytest
+from app_setup import app_with_catalogue, database_url, make_app
 from cryptography.fernet import Fernet
+from form_support import callback_by_reference, resident, send_callback, sent_reference
 from sqlalchemy import func, select
+from staff_support import add_concern, flask_command, make_staff, sign_in
 
-from portal import create_app, crypto
-from portal import db as portal_db
+from portal import create_app, crypto, db as portal_db
 from portal.callback.models import CallbackRequest
 from portal.concern.models import ConcernNotice
 from portal.feedback.models import ListingReport
 from portal.models import load_all
 from portal.staff.models import ItemNote
-
-from app_setup import app_with_catalogue, database_url, make_app
-from form_support import callback_by_reference, resident, send_callback, sent_reference
-from staff_support import add_concern, flask_command, make_staff, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +33,11 @@ def stored(source):
     reference = sent_reference(client)
     concern = add_concern(source)
     adviser = make_staff(source, ["adviser"])
-    with source.app_context():
-        with portal_db.transaction() as session:
-            session.add(ItemNote(item_type="concern", item_id=concern.id, staff_id=adviser.id,
-                                 text=crypto.encrypt("Spoke with the neighbour")))
-            session.add(ListingReport(activity_id=min(source.extensions["test_catalogue"].values()), kind="wrong_time",
-                                      text="The time has changed", ui_language="fi"))
+    with source.app_context(), portal_db.transaction() as session:
+        session.add(ItemNote(item_type="concern", item_id=concern.id, staff_id=adviser.id,
+                             text=crypto.encrypt("Spoke with the neighbour")))
+        session.add(ListingReport(activity_id=min(source.extensions["test_catalogue"].values()), kind="wrong_time",
+                                  text="The time has changed", ui_language="fi"))
     return {"callback": reference, "concern": concern, "adviser": adviser}
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from icalendar import Calendar
-
 from catalogue_factory import concert_day, one_off, text, weekly
+from icalendar import Calendar
 from page_checks import check_page, words
+
 from portal.catalogue import schedule
 from portal.catalogue.models import Activity, Cancellation
 
@@ -209,23 +209,22 @@ def test_unknown_activity_calendar_is_not_found(client):
 
 def test_calendar_text_is_escaped(fresh_app):
     """Commas, semicolons and new lines in names survive the trip through the .ics file."""
-    from portal import db as portal_db
-
     from catalogue_factory import organiser, venue
 
-    with fresh_app.app_context():
-        with portal_db.transaction() as session:
-            org = organiser(session, "o", {"fi": "Järjestäjä"})
-            place = venue(session, "v", {"fi": "Talo; sali, 2. krs"}, "00100", {"fi": "Kamppi"}, "southern", 60.17, 24.93)
-            from catalogue_factory import activity
+    from portal import db as portal_db
 
-            found = activity(session, "a", org, place, [text("fi", "Laulu, tanssi; ja leikki", "Rivi 1\nRivi 2")],
-                             slots=[weekly("wed", "10:00", "11:00")])
-            session.flush()
-            from portal.catalogue.indexing import reindex
+    with fresh_app.app_context(), portal_db.transaction() as session:
+        org = organiser(session, "o", {"fi": "Järjestäjä"})
+        place = venue(session, "v", {"fi": "Talo; sali, 2. krs"}, "00100", {"fi": "Kamppi"}, "southern", 60.17, 24.93)
+        from catalogue_factory import activity
 
-            reindex(session, [found], schedule.local_now())
-            activity_id = found.id
+        found = activity(session, "a", org, place, [text("fi", "Laulu, tanssi; ja leikki", "Rivi 1\nRivi 2")],
+                         slots=[weekly("wed", "10:00", "11:00")])
+        session.flush()
+        from portal.catalogue.indexing import reindex
+
+        reindex(session, [found], schedule.local_now())
+        activity_id = found.id
     calendar = get_calendar(fresh_app.test_client(), f"/fi/activities/{activity_id}.ics")
     [event] = events(calendar)
     assert str(event["SUMMARY"]) == "Laulu, tanssi; ja leikki"

@@ -5,13 +5,12 @@ import datetime as dt
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-
-from portal.catalogue import schedule
-from portal.catalogue.models import Activity
-
 from catalogue_factory import activity, concert_day, one_off, organiser, text, venue, weekly
 from helpers_support import LANGS, event_activity_id, events, parse_calendar, translated
 from page_checks import all_result_ids, check_page, soup
+
+from portal.catalogue import schedule
+from portal.catalogue.models import Activity
 
 FILTERS = [
     "",
@@ -168,24 +167,23 @@ def test_text_is_escaped_on_the_wire(fresh_app):
     from portal.catalogue.indexing import reindex
 
     today = schedule.local_now().date()
-    with fresh_app.app_context():
-        with portal_db.transaction() as session:
-            org = organiser(session, "o", {"fi": "Järjestäjä"})
-            place = venue(session, "v", {"fi": "Sali; 2. krs, Talo"}, "00100", {"fi": "Kamppi"}, "southern", 60.17,
-                          24.93, street={"fi": "Katu 1, A\nrappu"})
-            made = [
-                activity(session, "a", org, place,
-                         [text("fi", "Laulu, tanssi; ja leikki\\ilo", "Rivi 1\nRivi 2; kolme, neljä")],
-                         slots=[weekly("wed", "10:00", "11:00")], today=today),
-                activity(session, "b", org, None, [text("fi", "Kerta, vain; kerran", "Yksi")],
-                         dates=[one_off(today + dt.timedelta(days=4), "12:00", "13:00"),
-                                one_off(today + dt.timedelta(days=5), "12:00", "13:00"),
-                                one_off(today - dt.timedelta(days=1), "12:00", "13:00")],
-                         cancelled_days=[today + dt.timedelta(days=5)], today=today),
-            ]
-            session.flush()
-            reindex(session, made, schedule.local_now())
-            ids = {a.key: a.id for a in made}
+    with fresh_app.app_context(), portal_db.transaction() as session:
+        org = organiser(session, "o", {"fi": "Järjestäjä"})
+        place = venue(session, "v", {"fi": "Sali; 2. krs, Talo"}, "00100", {"fi": "Kamppi"}, "southern", 60.17,
+                      24.93, street={"fi": "Katu 1, A\nrappu"})
+        made = [
+            activity(session, "a", org, place,
+                     [text("fi", "Laulu, tanssi; ja leikki\\ilo", "Rivi 1\nRivi 2; kolme, neljä")],
+                     slots=[weekly("wed", "10:00", "11:00")], today=today),
+            activity(session, "b", org, None, [text("fi", "Kerta, vain; kerran", "Yksi")],
+                     dates=[one_off(today + dt.timedelta(days=4), "12:00", "13:00"),
+                            one_off(today + dt.timedelta(days=5), "12:00", "13:00"),
+                            one_off(today - dt.timedelta(days=1), "12:00", "13:00")],
+                     cancelled_days=[today + dt.timedelta(days=5)], today=today),
+        ]
+        session.flush()
+        reindex(session, made, schedule.local_now())
+        ids = {a.key: a.id for a in made}
     client = fresh_app.test_client()
     response = client.get("/fi/activities.ics")
     raw = response.get_data(as_text=True).replace("\r\n ", "")
@@ -214,15 +212,14 @@ def test_a_weekly_slot_on_today_with_a_cancellation_today(fresh_app):
     now = schedule.local_now()
     today = now.date()
     day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][today.weekday()]
-    with fresh_app.app_context():
-        with portal_db.transaction() as session:
-            org = organiser(session, "o", {"fi": "Järjestäjä"})
-            found = activity(session, "t", org, None, [text("fi", "Tänään", "Joka viikko")],
-                             slots=[weekly(day, "23:00", "23:30")], cancelled_days=[today + dt.timedelta(days=7)],
-                             today=today)
-            session.flush()
-            reindex(session, [found], now)
-            activity_id = found.id
+    with fresh_app.app_context(), portal_db.transaction() as session:
+        org = organiser(session, "o", {"fi": "Järjestäjä"})
+        found = activity(session, "t", org, None, [text("fi", "Tänään", "Joka viikko")],
+                         slots=[weekly(day, "23:00", "23:30")], cancelled_days=[today + dt.timedelta(days=7)],
+                         today=today)
+        session.flush()
+        reindex(session, [found], now)
+        activity_id = found.id
     [event] = events(parse_calendar(fresh_app.test_client().get(f"/en/activities/{activity_id}.ics")))
     assert event["DTSTART"].dt.replace(tzinfo=None) == dt.datetime.combine(today, dt.time(23))
     assert event["RRULE"]["BYDAY"] == [day[:2].upper()]

@@ -21,13 +21,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import vobject
 import vobject.icalendar
+from catalogue_factory import activity, one_off, organiser, postal_area, text, venue, weekly
 from dateutil.tz.tz import _tzicalvtz
+from page_checks import soup, words
 
 from portal.catalogue import schedule
 from portal.catalogue.models import Activity
-
-from catalogue_factory import activity, one_off, organiser, postal_area, text, venue, weekly
-from page_checks import soup, words
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 UTC = dt.UTC

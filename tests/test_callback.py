@@ -7,19 +7,40 @@ import re
 
 import pytest
 import sqlalchemy.exc
+from form_support import (  # noqa: F401
+    LANGUAGES,
+    REFERENCE,
+    callback_data,
+    callback_form,
+    callbacks_named,
+    callbacks_where,
+    check_basics,
+    day_name,
+    error_links,
+    field_error,
+    field_value,
+    hidden_fields,
+    main_text,
+    new_address,
+    objects,
+    outbox_mentioning,
+    post_twice_at_once,
+    resident,
+    send_callback,
+    sent_reference,
+    session_data,
+    soup,
+    tr,
+    unique,
+    visitor,
+    words,
+)
+from page_checks import check_page
 from sqlalchemy import event, inspect, select
 
 from portal.callback import queries
 from portal.callback.models import CallbackRequest
 from portal.workdays import add_working_days
-
-from form_support import (LANGUAGES, REFERENCE, visitor, post_twice_at_once, callback_data, callback_form, callbacks_named,  # noqa: F401
-                          callbacks_where,
-                          new_address, session_data,
-                          check_basics, day_name, error_links, field_error, field_value, hidden_fields,
-                          main_text, objects, outbox_mentioning, resident, send_callback, sent_reference, soup,
-                          tr, unique, words)
-from page_checks import check_page
 
 
 def post_form(client, lang, page, **fields):
@@ -325,10 +346,9 @@ def _store_legacy_request(app, submission: str) -> str:
     if existing:
         return existing[0].reference
     reference = new_reference()
-    with app.app_context():
-        with portal_db.transaction() as session:
-            session.add(CallbackRequest(reference=reference, submission=submission, ui_language="fi", name=unique("Legacy"),
-                                        phone="+358401234567", call_language="fi", time_window="any"))
+    with app.app_context(), portal_db.transaction() as session:
+        session.add(CallbackRequest(reference=reference, submission=submission, ui_language="fi", name=unique("Legacy"),
+                                    phone="+358401234567", call_language="fi", time_window="any"))
     return reference
 
 

@@ -6,9 +6,9 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-
 from catalogue_factory import LISTED_COUNT, LUNCH_COUNT
 from page_checks import all_result_ids, check_page, query, result_ids, soup, words
+
 from portal.catalogue.places import distance_km
 
 LUNCHES = [f"lunch-{n:02d}" for n in range(1, LUNCH_COUNT + 1)]
@@ -296,9 +296,7 @@ def test_soonest_first_is_the_default_order(client, db, catalogue):
 
 
 def test_soonest_skips_a_cancelled_occurrence(db, catalogue):
-    from portal.catalogue.models import ActivityIndex
-
-    from portal.catalogue.models import Activity
+    from portal.catalogue.models import Activity, ActivityIndex
 
     row = db.get(ActivityIndex, catalogue["chair-gym"])
     cancelled = db.get(Activity, catalogue["chair-gym"]).cancellations[0].day

@@ -4,7 +4,6 @@ htmx has no copy of the page, get the whole page."""
 from __future__ import annotations
 
 import pytest
-
 from page_checks import check_page, soup
 
 RESULTS = {"HX-Request": "true", "HX-Target": "results"}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from catalogue_factory import LISTED_COUNT
 from page_checks import check_page, result_ids, words
 

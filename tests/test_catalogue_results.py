@@ -4,10 +4,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-
 from catalogue_factory import LISTED_COUNT
 from page_checks import check_page, query, result_ids, soup, words
-
 
 # --- chips ---------------------------------------------------------------------------------------
 

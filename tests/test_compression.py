@@ -6,7 +6,6 @@ import gzip
 
 import brotli
 import pytest
-
 from page_checks import check_page
 
 CATALOGUE = "/fi/activities"

@@ -6,19 +6,47 @@ import datetime as dt
 
 import pytest
 import sqlalchemy.exc
+from form_support import (  # noqa: F401
+    CONTACT,
+    LANGUAGES,
+    PERSON,
+    REFERENCE,
+    STEP_ANSWERS,
+    STEP_ORDER,
+    answer_step,
+    check_basics,
+    decrypt,
+    draft_of,
+    dumps,
+    error_links,
+    field_error,
+    field_value,
+    hidden_fields,
+    main_text,
+    notice_by_reference,
+    objects,
+    outbox_mentioning,
+    post_twice_at_once,
+    resident,
+    rows,
+    send_concern,
+    session_data,
+    soup,
+    step_url,
+    tr,
+    unique,
+    visitor,
+    walk_concern,
+    walk_to_step,
+    words,
+)
+from page_checks import check_page
 from sqlalchemy import select, text, update
 
 from portal import db as portal_db
 from portal.concern import queries
 from portal.concern.drafts import SESSION_KEY, token_hash
 from portal.concern.models import ConcernDraft, ConcernNotice
-
-from form_support import (CONTACT, LANGUAGES, PERSON, REFERENCE, post_twice_at_once, answer_step, check_basics, decrypt,  # noqa: F401
-                          draft_of, dumps, error_links, field_error, field_value, hidden_fields, main_text,
-                          notice_by_reference, objects, outbox_mentioning, resident, rows, send_concern,
-                          session_data, soup, step_url, tr, unique, visitor, walk_concern, words,
-                          STEP_ANSWERS, STEP_ORDER, walk_to_step)
-from page_checks import check_page
 
 
 def sent_notice(app, client, lang="en") -> ConcernNotice:
@@ -455,10 +483,9 @@ def test_an_expired_draft_is_deleted_and_the_start_page_says_so(app, lang):
     client = resident(app)
     walk_to(client, "worries", lang)
     token = session_data(app, client)[SESSION_KEY]
-    with app.app_context():
-        with portal_db.transaction() as session:
-            session.execute(update(ConcernDraft).where(ConcernDraft.token_hash == token_hash(token))
-                            .values(expires_at=dt.datetime(2000, 1, 1)))
+    with app.app_context(), portal_db.transaction() as session:
+        session.execute(update(ConcernDraft).where(ConcernDraft.token_hash == token_hash(token))
+                        .values(expires_at=dt.datetime(2000, 1, 1)))
     response = client.get(f"/{lang}/concern")
     page = check_page(response, lang=lang)
     notice = tr(app, lang, "Your unfinished notice was deleted because it was not changed for a long time. Please start again.")
@@ -472,7 +499,7 @@ def test_an_expired_draft_is_deleted_and_the_start_page_says_so(app, lang):
 def test_a_draft_is_kept_alive_by_changes(app, visitor):
     walk_to(visitor, "person")
     first = draft_of(app, visitor)
-    assert first.expires_at > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(minutes=60)
+    assert first.expires_at > dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=60)
     answer_step(visitor, "en", "person", PERSON)
     assert draft_of(app, visitor).expires_at >= first.expires_at
 

@@ -3,9 +3,24 @@ about the person being helped, in its choices, hints and on the check page."""
 from __future__ import annotations
 
 import pytest
-
-from form_support import (LANGUAGES, PERSON, answer_step, check_basics, decrypt, error_links, field_error,
-                          main_text, resident, send_concern, soup, step_url, tr, walk_concern, walk_to_step, words)
+from form_support import (
+    LANGUAGES,
+    PERSON,
+    answer_step,
+    check_basics,
+    decrypt,
+    error_links,
+    field_error,
+    main_text,
+    resident,
+    send_concern,
+    soup,
+    step_url,
+    tr,
+    walk_concern,
+    walk_to_step,
+    words,
+)
 from test_concern import sent_notice
 
 BOTH = {

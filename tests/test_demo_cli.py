@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-
 from app_setup import database_url, make_app
 from page_checks import check_page
+from sqlalchemy import func, select
+
 from portal import db as portal_db
 from portal.catalogue.models import Activity, ActivityIndex, PostalArea, Venue
 from portal.catalogue.vocab import DISTRICTS

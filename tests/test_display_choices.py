@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from page_checks import check_page, csrf_token, soup, words
 
 

@@ -7,18 +7,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from app_setup import database_url
 from cryptography.fernet import Fernet
+from form_support import callback_by_reference, resident, rows, send_callback, sent_reference, soup
 from sqlalchemy import select, text
+from staff_support import add_concern, make_staff, sign_in
 
-from portal import create_app, crypto
-from portal import db as portal_db
+from portal import create_app, crypto, db as portal_db
 from portal.concern.models import ConcernNotice
 from portal.models import load_all
 from portal.staff.models import ItemNote
-
-from app_setup import database_url
-from form_support import callback_by_reference, resident, rows, send_callback, sent_reference, soup
-from staff_support import add_concern, make_staff, sign_in
 
 CALLBACK_FIELDS = ("name", "phone", "interpreter_language", "message", "helper_name", "helper_phone")
 
@@ -113,10 +111,9 @@ def test_rotating_then_retiring_the_old_key_keeps_everything_readable(fresh_app)
         reference = send_helped_callback(before, "Rotating Person")
         concern = add_concern(before)
         adviser = make_staff(before, ["adviser"])
-        with before.app_context():
-            with portal_db.transaction() as session:
-                session.add(ItemNote(item_type="concern", item_id=concern.id, staff_id=adviser.id,
-                                     text=crypto.encrypt("Called the daughter")))
+        with before.app_context(), portal_db.transaction() as session:
+            session.add(ItemNote(item_type="concern", item_id=concern.id, staff_id=adviser.id,
+                                 text=crypto.encrypt("Called the daughter")))
 
         both = app_with_keys(url, [new_key, old_key])
         apps.append(both)

@@ -8,12 +8,28 @@ import io
 
 import pytest
 import sqlalchemy.exc
+from form_support import (
+    LANGUAGES,
+    PERSON,
+    answer_step,
+    callback_data,
+    callback_form,
+    callbacks_named,
+    check_basics,
+    draft_of,
+    error_links,
+    field_value,
+    hidden_fields,
+    resident,
+    send_callback,
+    soup,
+    step_url,
+    tr,
+    unique,
+    walk_to_step,
+    words,
+)
 from sqlalchemy.orm import Session
-
-from form_support import (LANGUAGES, PERSON, answer_step, callback_data, callback_form, callbacks_named, check_basics,
-                          draft_of, error_links, field_value, hidden_fields, resident, send_callback, soup, step_url,
-                          tr, unique, visitor, walk_to_step, words)  # noqa: F401 (visitor is a fixture)
-
 
 # --- file parts and other bodies -------------------------------------------------------------------------
 

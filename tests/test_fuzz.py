@@ -16,13 +16,11 @@ import os
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from form_support import LANGUAGES, STEP_ORDER, hidden_fields, resident, soup, walk_to_step
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from portal.forms import clean_text
 from portal.limits import limiter
-
-from form_support import LANGUAGES, STEP_ORDER, hidden_fields, resident, soup, walk_to_step
 
 EXAMPLES = int(os.environ.get("PORTAL_FUZZ_EXAMPLES", "25"))
 # The suite's small run is the same every time (derandomised); `make fuzz` explores afresh.
@@ -115,7 +113,7 @@ def report_count():
 
 
 def fields_of(names: list[str]):
-    return st.fixed_dictionaries({name: FIELD for name in names})
+    return st.fixed_dictionaries(dict.fromkeys(names, FIELD))
 
 
 # --- the forms ------------------------------------------------------------------------------------------

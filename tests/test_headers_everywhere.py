@@ -3,9 +3,16 @@ page that shows what a person typed or chose (concern notice, callback request, 
 from __future__ import annotations
 
 import pytest
-
-from form_support import (resident, send_callback, send_concern, sent_reference, soup, step_url, walk_concern,
-                          walk_to_step)
+from form_support import (
+    resident,
+    send_callback,
+    send_concern,
+    sent_reference,
+    soup,
+    step_url,
+    walk_concern,
+    walk_to_step,
+)
 from staff_support import signed_in
 
 

@@ -17,11 +17,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from portal.limits import limiter
-
 from form_support import STEP_ORDER, hidden_fields, resident, send_callback, send_concern, step_url, walk_concern
 from helpers_support import toggle, token_from
+
+from portal.limits import limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 JAR = Path(os.environ.get("VNU_JAR") or ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")

@@ -8,14 +8,13 @@ import threading
 import time
 
 import pytest
+from app_setup import TEST_DATABASE_URL, app_with_catalogue
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from portal import db as portal_db
 from portal.catalogue import indexing, queries, schedule
 from portal.catalogue.models import Activity, ActivityIndex, ActivityWords
-
-from app_setup import TEST_DATABASE_URL, app_with_catalogue
 
 needs_postgres = pytest.mark.skipif(not TEST_DATABASE_URL, reason="PORTAL_TEST_DATABASE_URL is not set")
 

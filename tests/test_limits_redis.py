@@ -3,12 +3,11 @@ Uses Redis database 13 on 127.0.0.1:6379 (flushed before and after); skipped whe
 from __future__ import annotations
 
 import pytest
+from form_support import callback_data, callback_form, check_basics, field_value, resident, send_callback, unique
 from limits import storage as limit_storage
 from limits.strategies import MovingWindowRateLimiter
 
 from portal.limits import limiter
-
-from form_support import callback_form, callback_data, check_basics, field_value, resident, send_callback, unique
 
 REDIS = "redis://127.0.0.1:6379/13"
 

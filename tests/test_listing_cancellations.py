@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from app_setup import app_with_catalogue
 from sqlalchemy import select
+from staff_support import csrf, form_values, make_staff, sign_in, text_of
 
 from portal import db as portal_db
 from portal.catalogue.models import Activity, ActivityIndex
 from portal.staff import audit
 from portal.staff.models import ListingChange
-
-from app_setup import app_with_catalogue
-from staff_support import csrf, form_values, make_staff, sign_in, text_of
-
 
 # Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -48,12 +46,11 @@ def set_cancelled(app, activity_id: int, days: list[dt.date]) -> None:
     """Give the activity exactly these cancelled days (the edit form does the same through apply)."""
     from portal.catalogue.models import Cancellation
 
-    with app.app_context():
-        with portal_db.transaction() as session:
-            found = session.get(Activity, activity_id)
-            found.cancellations.clear()
-            session.flush()
-            found.cancellations.extend(Cancellation(day=day) for day in days)
+    with app.app_context(), portal_db.transaction() as session:
+        found = session.get(Activity, activity_id)
+        found.cancellations.clear()
+        session.flush()
+        found.cancellations.extend(Cancellation(day=day) for day in days)
 
 
 def next_weekday(weekday: int, weeks_ahead: int) -> dt.date:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from form_support import error_links, objects, unique
+from helpers_support import LANGS, flashes, translated, visitor
+from page_checks import check_page, soup, words
 from sqlalchemy import select, update
+from staff_support import audit_entries, form_tokens, make_staff, sign_in, signed_in
 
 from portal import db as portal_db
 from portal.catalogue.models import Organiser
 from portal.feedback.models import ListingReport
 from portal.limits import limiter
-
-from form_support import error_links, objects, unique
-from helpers_support import LANGS, flashes, translated, visitor
-from page_checks import check_page, soup, words
-from staff_support import audit_entries, form_tokens, sign_in, make_staff, signed_in
 
 KIND_LABELS = {"time": "The day or time is wrong", "ended": "The activity has ended",
                "accessibility": "The accessibility is not as described", "price": "The price is wrong",
@@ -37,9 +36,8 @@ def tidy(app):
         before = portal_db.session().scalar(select(ListingReport.id).order_by(ListingReport.id.desc()).limit(1)) or 0
         portal_db.session().close()
     yield
-    with app.app_context():
-        with portal_db.transaction() as session:
-            session.execute(update(ListingReport).where(ListingReport.id > before).values(status="resolved"))
+    with app.app_context(), portal_db.transaction() as session:
+        session.execute(update(ListingReport).where(ListingReport.id > before).values(status="resolved"))
 
 
 def report_url(lang, activity_id):

@@ -7,13 +7,21 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers_support import (
+    LANGS,
+    all_row_counts,
+    card_links,
+    header_count,
+    list_ids_in_session,
+    toggle,
+    token_from,
+    translated,
+    visitor,
+)
+from page_checks import check_page, soup, words
 
 from portal.limits import limiter
 from portal.qr import qr_svg
-
-from helpers_support import (LANGS, all_row_counts, card_links, header_count, list_ids_in_session, toggle,
-                             token_from, translated, visitor)
-from page_checks import check_page, soup, words
 
 KEYS = ("chair-gym", "crafts-cafe", "digi-help")
 

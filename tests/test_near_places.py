@@ -8,13 +8,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
-from portal import db as portal_db
-from portal.catalogue.places import Places
-
 from catalogue_factory import postal_area, venue
 from form_support import tr
 from page_checks import check_page, result_ids, soup, words
+
+from portal import db as portal_db
+from portal.catalogue.places import Places
 
 DEMO_POSTAL_CODES = Path(__file__).parent.parent / "portal/demo/data/postal_codes.csv"
 

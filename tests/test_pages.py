@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from page_checks import UI_LANGUAGES, check_page, words
 
 PLAIN_PAGES = ["/{lang}/", "/{lang}/contact", "/{lang}/accessibility", "/{lang}/privacy"]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from portal import create_app
-
 from app_setup import app_with_catalogue
 from page_checks import soup
+
+from portal import create_app
 
 EVIL = "evil.example"
 

@@ -6,14 +6,13 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from form_support import draft_of, objects, session_data, walk_to_step
+from helpers_support import LANGS, flashes, header_count, list_ids_in_session, toggle, token_from, translated, visitor
+from page_checks import check_page, soup, words
 from sqlalchemy import select
 
 from portal.concern.models import ConcernDraft
 from portal.limits import limiter
-
-from form_support import draft_of, objects, session_data, walk_to_step
-from helpers_support import LANGS, flashes, header_count, list_ids_in_session, toggle, token_from, translated, visitor
-from page_checks import check_page, soup, words
 
 CLEARED = "Everything you did on this computer has been cleared: your list, unfinished forms and choices."
 TIMED_OUT = "This computer was not used for a while, so everything done on it was cleared."

@@ -9,12 +9,11 @@ big enough to choose as it would in production."""
 from __future__ import annotations
 
 import pytest
+from app_setup import app_with_catalogue
 from sqlalchemy import event, text
 
 from portal import db as portal_db
 from portal.demo.synthetic import generate
-
-from app_setup import app_with_catalogue
 
 SYNTHETIC = 6000
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from app_setup import app_with_catalogue
 from sqlalchemy import select
+from staff_support import flask_command
 
 from portal import db as portal_db
 from portal.db import utcnow
 from portal.feedback.models import ListingReport
-
-from app_setup import app_with_catalogue
-from staff_support import flask_command
 
 
 @pytest.fixture

@@ -7,16 +7,26 @@ import re
 
 import pytest
 from cryptography.fernet import Fernet
+from form_support import (
+    decrypt,
+    objects,
+    resident,
+    rows,
+    send_callback,
+    send_concern,
+    sent_reference,
+    session_data,
+    soup,
+    walk_concern,
+    walk_to_step,
+    words,
+)
 from sqlalchemy import select, text, update
 
-from portal import create_app
-from portal import db as portal_db
+from portal import create_app, db as portal_db
 from portal.callback.models import CallbackRequest
-from portal.db import utcnow
 from portal.concern.models import ConcernDraft, ConcernNotice
-
-from form_support import (decrypt, objects, resident, rows, send_callback, send_concern, sent_reference,
-                          session_data, soup, walk_concern, walk_to_step, words)
+from portal.db import utcnow
 
 
 def store_callback(app, label: str) -> str:
@@ -37,9 +47,8 @@ def store_notice(app, label: str) -> str:
 
 
 def set_columns(app, model, reference: str, **values) -> None:
-    with app.app_context():
-        with portal_db.transaction() as session:
-            session.execute(update(model).where(model.reference == reference).values(**values))
+    with app.app_context(), portal_db.transaction() as session:
+        session.execute(update(model).where(model.reference == reference).values(**values))
 
 
 def callback(app, reference) -> CallbackRequest:
@@ -81,12 +90,11 @@ def test_purge_removes_old_personal_data_and_keeps_the_rest(fresh_app):
     expired, live = resident(app), resident(app)
     walk_to_step(expired, "person")
     walk_to_step(live, "person")
-    with app.app_context():
-        with portal_db.transaction() as session:
-            from portal.concern.drafts import token_hash
+    with app.app_context(), portal_db.transaction() as session:
+        from portal.concern.drafts import token_hash
 
-            session.execute(update(ConcernDraft).where(ConcernDraft.token_hash == token_hash(
-                session_data(app, expired)["concern_draft"])).values(expires_at=now - dt.timedelta(minutes=1)))
+        session.execute(update(ConcernDraft).where(ConcernDraft.token_hash == token_hash(
+            session_data(app, expired)["concern_draft"])).values(expires_at=now - dt.timedelta(minutes=1)))
 
     assert purge_report(app) == {"expired drafts": 1, "callback requests": 1, "concern notices": 1, "report texts": 0}
 
@@ -187,7 +195,6 @@ def test_keys_rotate_moves_data_to_the_new_key(fresh_app):
 
 def test_a_purge_that_fails_halfway_removes_nothing(fresh_app, monkeypatch):
     """Callback requests are purged first; a failure at the concern notices keeps both as they were."""
-    from portal import retention
 
     reference = store_callback(fresh_app, "halfway")
     set_columns(fresh_app, CallbackRequest, reference, status="closed", closed_at=utcnow() - dt.timedelta(days=400))

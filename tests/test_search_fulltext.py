@@ -5,6 +5,7 @@ synthetic activities, because it edits the catalogue."""
 from __future__ import annotations
 
 import pytest
+from app_setup import app_with_catalogue
 from flask import request
 from sqlalchemy import select
 
@@ -12,8 +13,6 @@ from portal import db as portal_db
 from portal.catalogue import indexing, queries, schedule, search
 from portal.catalogue.models import Activity
 from portal.demo.synthetic import generate
-
-from app_setup import app_with_catalogue
 
 SYNTHETIC = 1300  # a kind of activity is about one in eight: a category has well over 100
 

@@ -5,7 +5,6 @@ import gzip
 import re
 
 import pytest
-
 from page_checks import check_page, soup
 
 

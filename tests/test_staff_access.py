@@ -4,15 +4,12 @@ activities; and personal data never shows on pages a role should not see."""
 from __future__ import annotations
 
 import pytest
+from form_support import objects, rows
 from sqlalchemy import func, select
+from staff_support import add_callback, add_concern, csrf, form_tokens, make_staff, sign_in, staff_client, text_of
 
 from portal.catalogue.models import Activity, Organiser
 from portal.staff.models import ListingChange
-
-from form_support import objects, rows
-from staff_support import (add_callback, add_concern, csrf, form_tokens, make_staff, sign_in,
-                           staff_client, text_of)
-
 
 # Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -126,6 +123,7 @@ def test_roles_without_the_queue_cannot_act_on_items(app, known_items, catalogue
             response = client.post(f"/en/staff/{kind}/{item.id}/{action}", data={"csrf_token": token, "text": "x"})
             assert response.status_code == 403, (role, kind, action)
     from staff_support import load
+
     from portal.callback.models import CallbackRequest
     assert load(app, CallbackRequest, callback.id).status == "new"
 

@@ -7,16 +7,32 @@ import datetime as dt
 
 import pyotp
 import pytest
+from form_support import objects
 from sqlalchemy import select
+from staff_support import (
+    PASSWORD,
+    csrf,
+    current_step,
+    form_tokens,
+    fresh_code,
+    make_staff,
+    post_code,
+    post_password,
+    reset_limits,
+    session_row,
+    sign_in,
+    soup,
+    staff_client,
+    text_of,
+    unique_email,
+    update_session,
+    update_user,
+    user,
+)
 
 from portal import crypto
 from portal.db import utcnow
 from portal.staff.models import StaffUser
-
-from form_support import objects
-from staff_support import (PASSWORD, csrf, current_step, form_tokens, fresh_code, make_staff,
-                           post_code, post_password, reset_limits, session_row, sign_in, soup, staff_client, text_of,
-                           unique_email, update_session, update_user, user)
 
 WRONG = "The e-mail address or password is not right, or the account is locked for a while."
 

@@ -5,10 +5,8 @@ its text fields (cleaned as the forms clean it). `make fuzz` runs more examples 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from form_support import LANGUAGES
+from hypothesis import given, strategies as st
 from staff_support import form_tokens, make_staff, post_password, sign_in
 from test_fuzz import FUZZ, RUN, TEXT, _quiet, check_response, fields_of, form_body, post, report_count  # noqa: F401
 

@@ -8,16 +8,14 @@ import datetime as dt
 import uuid
 
 import pytest
+from app_setup import app_with_catalogue
 from sqlalchemy import select
+from staff_support import csrf, form_values, make_staff, sign_in, soup, staff_client, text_of
 
 from portal import db as portal_db
 from portal.catalogue import schedule
 from portal.catalogue.models import Activity, Organiser
 from portal.staff.models import AuditEntry, ListingChange
-
-from app_setup import app_with_catalogue
-from staff_support import (csrf, form_values, make_staff, sign_in, soup, staff_client, text_of)
-
 
 # Each test starts with no sign-in tries counted by the rate limiter (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -57,9 +55,8 @@ def activity(app, activity_id: int) -> Activity:
 
 
 def set_checked_on(app, activity_id: int, day: dt.date) -> None:
-    with app.app_context():
-        with portal_db.transaction() as session:
-            session.get(Activity, activity_id).last_checked_on = day
+    with app.app_context(), portal_db.transaction() as session:
+        session.get(Activity, activity_id).last_checked_on = day
 
 
 def found_ids(app, lang: str, q: str) -> set[int]:

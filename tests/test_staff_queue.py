@@ -7,21 +7,29 @@ import datetime as dt
 import threading
 
 import pytest
+from form_support import hidden_fields, objects, resident
 from sqlalchemy import select
+from staff_support import (
+    act,
+    add_callback,
+    add_concern,
+    audit_entries,
+    load,
+    make_staff,
+    reset_limits,
+    sign_in,
+    soup,
+    text_of,
+)
 
-from portal import crypto
-from portal import db as portal_db
+from portal import crypto, db as portal_db
 from portal.callback.models import CallbackRequest
-from portal.db import utcnow
 from portal.concern.models import ConcernNotice
+from portal.db import utcnow
 from portal.staff import queue
 from portal.staff.models import AuditEntry, ItemNote, StaffUser
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES
 from portal.states import Refused
-
-from form_support import hidden_fields, objects, resident
-from staff_support import (act, add_callback, add_concern, audit_entries, load, make_staff, reset_limits, sign_in,
-                           soup, text_of)
 
 MODELS = {"callback": CallbackRequest, "concern": ConcernNotice}
 

@@ -13,17 +13,34 @@ import zlib
 
 import pyotp
 import pytest
+from form_support import new_address, objects
 from sqlalchemy import select
+from staff_support import (
+    PASSWORD,
+    csrf,
+    form_tokens,
+    form_values,
+    fresh_code,
+    make_staff,
+    post_code,
+    post_password,
+    reset_limits,
+    session_row,
+    sign_in,
+    signed_in,
+    soup,
+    staff_client,
+    text_of,
+    unique_email,
+    update_session,
+    update_user,
+    user,
+)
 
 from portal.catalogue.models import Organiser
 from portal.db import utcnow
 from portal.staff import auth
 from portal.staff.models import AuditEntry, StaffSession, StaffUser
-
-from form_support import new_address, objects
-from staff_support import (PASSWORD, csrf, form_tokens, form_values, fresh_code, make_staff, post_code, post_password,
-                           reset_limits, session_row, sign_in, signed_in, soup, staff_client, text_of, unique_email,
-                           update_session, update_user, user)
 
 WRONG = "The e-mail address or password is not right, or the account is locked for a while."
 

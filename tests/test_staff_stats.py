@@ -8,18 +8,16 @@ import datetime as dt
 import io
 
 import pytest
+from app_setup import database_url, make_app
 from sqlalchemy import func, select
+from staff_support import add_callback, add_concern, flask_command, make_staff, sign_in, soup
 
-from portal import crypto
-from portal import db as portal_db
+from portal import crypto, db as portal_db
 from portal.callback.models import CallbackRequest
-from portal.db import utcnow
 from portal.concern.models import ConcernNotice
+from portal.db import utcnow
 from portal.staff import stats
 from portal.staff.models import ItemNote
-
-from app_setup import database_url, make_app
-from staff_support import flask_command, add_callback, add_concern, make_staff, sign_in, soup
 
 T = dt.datetime
 
@@ -323,12 +321,11 @@ def test_purge_removes_the_notes_of_purged_items(history_app):
     old_concern = add_concern(history_app, status="closed", outcome="no_action",
                               created_at=now - dt.timedelta(days=800),
                               closed_at=now - dt.timedelta(days=days["concern"] + 10))
-    with history_app.app_context():
-        with portal_db.transaction() as session:
-            session.add(ItemNote(item_type="callback", item_id=old.id, staff_id=staff.id,
-                                 text=crypto.encrypt("Poika asuu Tampereella, muistisairaus")))
-            session.add(ItemNote(item_type="concern", item_id=old_concern.id, staff_id=staff.id,
-                                 text=crypto.encrypt("Naapuri kertoi kaatumisesta")))
+    with history_app.app_context(), portal_db.transaction() as session:
+        session.add(ItemNote(item_type="callback", item_id=old.id, staff_id=staff.id,
+                             text=crypto.encrypt("Poika asuu Tampereella, muistisairaus")))
+        session.add(ItemNote(item_type="concern", item_id=old_concern.id, staff_id=staff.id,
+                             text=crypto.encrypt("Naapuri kertoi kaatumisesta")))
     assert flask_command(history_app, "purge").exit_code == 0
     with history_app.app_context():
         session = portal_db.session()

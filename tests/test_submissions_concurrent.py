@@ -5,12 +5,20 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from form_support import (
+    REFERENCE,
+    callback_data,
+    callbacks_where,
+    hidden_fields,
+    new_address,
+    objects,
+    resident,
+    soup,
+    words,
+)
 from sqlalchemy import select
 
 from portal.outbox import OutboxMessage
-
-from form_support import (REFERENCE, callback_data, callbacks_where, hidden_fields, new_address, objects, resident, soup,
-                          words)
 
 REQUESTS = 200
 WORKERS = 20

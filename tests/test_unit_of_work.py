@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import click
 import pytest
+from app_setup import database_url, make_app
 from flask import abort
 from sqlalchemy import func, select
 
 from portal import db as portal_db
 from portal.outbox import OutboxMessage
-
-from app_setup import database_url, make_app
 
 
 @pytest.fixture
@@ -86,10 +85,8 @@ def test_a_command_commits_once_when_it_finishes_and_nothing_when_it_fails(app):
 
 
 def test_transaction_is_refused_inside_a_request(app):
-    with app.test_request_context("/"):
-        with pytest.raises(RuntimeError, match="unit of work"):
-            with portal_db.transaction():
-                pass
+    with app.test_request_context("/"), pytest.raises(RuntimeError, match="unit of work"), portal_db.transaction():
+        pass
     with app.app_context():
         assert portal_db.session().scalar(select(func.count()).select_from(OutboxMessage)) == 0
 

@@ -4,9 +4,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, String, Text, Time, UniqueConstraint
-from sqlalchemy import text as sa_text
-from sqlalchemy import true as sa_true
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text as sa_text,
+    true as sa_true,
+)
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 

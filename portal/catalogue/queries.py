@@ -6,8 +6,7 @@ import time
 from flask import current_app
 
 from portal import cache, db
-from portal.catalogue import filters as catalogue_filters
-from portal.catalogue import indexing, schedule
+from portal.catalogue import filters as catalogue_filters, indexing, schedule
 from portal.catalogue.models import Activity
 from portal.catalogue.places import Places
 from portal.catalogue.search import Count, Results, activities_matching, count_matching

@@ -6,8 +6,7 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import utcnow
-from portal.db import Base
+from portal.db import Base, utcnow
 
 
 class ListingReport(Base):

@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 from portal import db
 from portal.db import utcnow
 from portal.staff import audit
-from portal.staff.passwords import hash_password
 from portal.staff.models import ROLES, StaffSession, StaffUser
+from portal.staff.passwords import hash_password
 
 TAKEN = _l("There is already an account with this e-mail address.")
 

@@ -8,8 +8,18 @@ import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DecimalField, Form, FormField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, widgets)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.catalogue import vocab

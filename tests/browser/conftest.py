@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from browser_support import CHROMIUM, CHROMIUM_ARGS, HOST, Portal, open_context
 
 
@@ -255,6 +254,7 @@ def staff_session(portal_server, browser):
     from urllib.parse import urlparse
 
     import staff_support
+
     from portal.limits import limiter
 
     limiter.reset()

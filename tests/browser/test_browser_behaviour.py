@@ -7,7 +7,6 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from browser_support import LANGS, small_targets, too_wide
 
 pytestmark = pytest.mark.browser

@@ -11,9 +11,8 @@ import uuid
 from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import func, select
-
 from browser_support import LANGS, too_wide
+from sqlalchemy import func, select
 
 pytestmark = pytest.mark.browser
 

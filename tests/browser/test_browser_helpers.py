@@ -12,7 +12,6 @@ import subprocess
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from browser_support import LANGS, too_wide
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,6 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from browser_support import LANGS
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from browser_support import LANGS, save_screenshot
 
 pytestmark = [

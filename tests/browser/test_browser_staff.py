@@ -8,9 +8,8 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import LANGS
-
 import staff_support
+from browser_support import LANGS
 
 pytestmark = pytest.mark.browser
 

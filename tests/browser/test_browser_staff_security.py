@@ -10,10 +10,9 @@ import os
 from urllib.parse import urlparse
 
 import pytest
+import staff_support
 from browser_support import LANGS, open_context, save_screenshot
 from sqlalchemy import update
-
-import staff_support
 
 pytestmark = pytest.mark.browser
 

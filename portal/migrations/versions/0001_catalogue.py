@@ -4,9 +4,8 @@ Revision ID: cd8e6a9981d0
 Revises: 
 Create Date: 2026-11-24 09:16:29.080365
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None

@@ -4,9 +4,8 @@ Revision ID: 110cc8f9329b
 Revises: 0001
 Create Date: 2026-11-24 09:26:39.595426
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'

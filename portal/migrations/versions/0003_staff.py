@@ -4,9 +4,8 @@ Revision ID: 337c7137a1e3
 Revises: 0002
 Create Date: 2026-11-24 09:34:22.934186
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'

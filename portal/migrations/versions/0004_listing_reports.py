@@ -4,9 +4,8 @@ Revision ID: 4a5743d523db
 Revises: 0003
 Create Date: 2026-11-24 09:41:02.139153
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'

@@ -4,9 +4,8 @@ Revision ID: 5f80930ef83a
 Revises: 0004
 Create Date: 2026-11-24 09:55:38.633571
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005'
 down_revision = '0004'

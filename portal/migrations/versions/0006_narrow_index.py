@@ -4,9 +4,8 @@ Revision ID: 63567faf60ff
 Revises: 0005
 Create Date: 2026-11-24 09:59:08.116355
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0006'
 down_revision = '0005'

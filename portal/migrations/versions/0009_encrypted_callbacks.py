@@ -6,9 +6,8 @@ Run through `flask --app app db upgrade`, which supplies the app's keys.
 Revision ID: 0009
 Revises: 0008
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0009'
 down_revision = '0008'

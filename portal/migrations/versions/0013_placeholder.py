@@ -3,9 +3,8 @@
 Revision ID: 0013
 Revises: 0012
 """
-from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
-
+from alembic import op  # noqa: F401
 
 revision = '0013'
 down_revision = '0012'
