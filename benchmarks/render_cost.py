@@ -7,10 +7,11 @@ plus `--size` synthetic activities. Through the Flask test client (so only the a
 no network), for each URL: the median and p95 of wall time and of CPU time per request, and the
 ratio of the median to /healthz's. Each catalogue URL is measured
 
-- as a first visitor (no cookie) with the result cards cached (the usual case),
-- with the card cache emptied before every request (what the first request after an edit costs),
-- as a visitor with a my-list cookie (the page is then private, but the cards are still cached),
-- as a conditional request with the page's ETag (a browser or proxy revalidating: 304).
+- as a first visitor (no cookie) with the caches warm (the whole answer is kept: the usual case),
+- with the cache emptied before every request (pages, cards and counts: the first request after an edit),
+- as a visitor with a my-list cookie (the page is then drawn for them, from the cached cards and counts),
+- as a conditional request with the page's ETag (a browser or proxy revalidating: 304; a 200 there
+  means the catalogue version moved during the run, e.g. "next time" rolled forward).
 
 Columns: wall×hz and CPU×hz are the median wall and CPU time as multiples of /healthz's.
 
@@ -111,7 +112,7 @@ def main() -> int:
         token = button.find("input", attrs={"name": "csrf_token"})
         listed.post(button["action"], data={"csrf_token": token["value"]} if token else {})
         for url in PAGES:
-            rows.append((url, "no cookie, cards cached", _time(anonymous, url, args.requests)))
+            rows.append((url, "no cookie, caches warm", _time(anonymous, url, args.requests)))
             rows.append((url, "no cookie, cache emptied", _time(anonymous, url, args.requests, before=empty_cache)))
             rows.append((url, "my-list cookie", _time(listed, url, args.requests)))
             etag = anonymous.get(url, headers={"Accept-Encoding": ACCEPT_ENCODING}).headers.get("ETag")
