@@ -26,6 +26,7 @@ from form_support import (
     step_url,
     tr,
     unique,
+    visitor,  # noqa: F401 - a fixture, taken by name as a test argument
     walk_to_step,
     words,
 )
