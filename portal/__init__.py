@@ -99,6 +99,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp, staff_auth_bp,
                       staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp, staff_imports_bp):
         app.register_blueprint(blueprint)
+    from portal.opendata.views import bp as opendata_bp
+    app.register_blueprint(opendata_bp)
     _commands_as_units_of_work(app.cli)
     return app
 

@@ -30,6 +30,7 @@ PAGES = {
     "contact": ("/contact", 200),
     "accessibility": ("/accessibility", 200),
     "privacy": ("/privacy", 200),
+    "open-data": ("/open-data", 200),
     "not-found": ("/no-such-page", 404),
 }
 # The other resident pages, in every language with JavaScript and in one language without it.
@@ -50,7 +51,8 @@ DISPLAYS = {"normal": {}, "larger": {"text_size": "larger"}, "high-contrast": {"
 
 # Pages with nothing that JavaScript changes (no print button, no htmx) are checked without it in
 # one language each; the catalogue pages in all three.
-STATIC_NOJS_LANG = {"home": "fi", "contact": "sv", "accessibility": "en", "privacy": "fi", "not-found": "sv"}
+STATIC_NOJS_LANG = {"home": "fi", "contact": "sv", "accessibility": "en", "privacy": "fi", "open-data": "sv",
+                    "not-found": "sv"}
 
 
 def cases():
