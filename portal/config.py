@@ -30,6 +30,19 @@ def _demo_service() -> dict[str, Any]:
         "health_line_phone": "+358931010023",
         "health_line_phone_display": "09 310 10023",
         "emergency_phone": "112",
+        # The other channels and urgent lines. None: not confirmed from a published source yet, so the
+        # pages leave the channel or number out rather than guess (see README, "Contact facts").
+        # "advice_line_email": "name@city.fi"; "office": {"address": {lang: text}, "hours": [spans like
+        # advice_line_hours], "access": {lang: text}}; "letter_address": {lang: text (lines split by \n)}.
+        "advice_line_email": None,
+        "office": None,
+        "letter_address": None,
+        # Social and crisis emergency service (sosiaali- ja kriisipäivystys): urgent social help outside
+        # office hours. Poison information: the national poison information centre.
+        "social_emergency_phone": None,
+        "social_emergency_phone_display": None,
+        "poison_info_phone": None,
+        "poison_info_phone_display": None,
         # Promises made on confirmation pages, in working days.
         "callback_within_working_days": 1,
         "concern_within_working_days": 3,

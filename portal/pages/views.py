@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 
 from portal.i18n import preferred_language
+from portal.pages.own_contact import COMMON_AT_HAND, SERVICES
 
 bp = Blueprint("pages", __name__)
 
@@ -27,6 +28,11 @@ def home():
 @bp.get("/<lang>/contact")
 def contact():
     return render_template("pages/contact.html")
+
+
+@bp.get("/<lang>/own-contact")
+def own_contact():
+    return render_template("pages/own_contact.html", services=SERVICES, common_at_hand=COMMON_AT_HAND)
 
 
 @bp.get("/<lang>/accessibility")
