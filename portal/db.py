@@ -13,7 +13,7 @@ from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask.cli import ScriptInfo
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -242,4 +242,9 @@ def _close_session(_exc: BaseException | None) -> None:
         current_app.logger.warning("Unsaved database changes discarded at the end of %s", where)
         if current_app.testing:
             current_app.extensions["db_unsaved"].append(where)
-    db.close()
+    try:
+        db.close()
+    except (OperationalError, InterfaceError):
+        # The database went away mid-request (a restart): closing rolls back on a dead connection.
+        # The answer (often the 503 page) is already made; drop the connection instead of a 500.
+        db.invalidate()
