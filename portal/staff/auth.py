@@ -15,10 +15,11 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import Any, cast
 
 import pyotp
 from flask import abort, current_app, g, redirect, request, url_for
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, Table, func, or_, select, update
 
 from portal import crypto, db
 from portal.db import utcnow
@@ -26,6 +27,11 @@ from portal.staff import audit
 from portal.staff.accounts import by_email
 from portal.staff.models import SignInFailure, StaffSession, StaffUser
 from portal.staff.passwords import password_matches
+
+# Declarative models type __table__ as a FromClause; these are plain Tables, used for core UPDATE/DELETE.
+_SESSIONS = cast(Table, StaffSession.__table__)
+_FAILURES = cast(Table, SignInFailure.__table__)
+_USERS = cast(Table, StaffUser.__table__)
 
 MAX_FAILURES = 5  # failures before the first delay
 FIRST_DELAY = dt.timedelta(minutes=1)  # doubled with each further failure
@@ -108,7 +114,7 @@ def _start(user: StaffUser, stage: str, enrol_secret: str | None = None) -> Staf
         previous.revoked_at = now
     session.add(row)
     # Rows long past their limits are of no use to anyone.
-    session.execute(StaffSession.__table__.delete().where(StaffSession.expires_at < now - dt.timedelta(days=30)))
+    session.execute(_SESSIONS.delete().where(StaffSession.expires_at < now - dt.timedelta(days=30)))
     g.staff_cookie, g.staff_row = token, row
     g.pop("staff", None)
     return row
@@ -131,7 +137,7 @@ def address_key() -> str:
 def _address_failures(address: str) -> int:
     since = utcnow() - ADDRESS_WINDOW
     return db.session().scalar(select(func.count()).select_from(SignInFailure)
-                               .where(SignInFailure.address == address, SignInFailure.at > since))
+                               .where(SignInFailure.address == address, SignInFailure.at > since)) or 0
 
 
 def delay_after(failures: int) -> dt.timedelta | None:
@@ -158,18 +164,18 @@ def _record_failure(user: StaffUser | None, address: str, kind: str) -> None:
     db.save_even_if_refused()  # counted whatever the answer: a refusal must not undo the count
     session = db.session()
     session.add(SignInFailure(at=now, address=address, staff_id=user.id if user else None))
-    session.execute(SignInFailure.__table__.delete().where(SignInFailure.at < now - dt.timedelta(days=1)))
+    session.execute(_FAILURES.delete().where(SignInFailure.at < now - dt.timedelta(days=1)))
     audit.add(session, user.id if user else None, "sign_in_failed", "staff_user", user.id if user else None,
               kind if user else f"{kind}, unknown account")
     if user is None:
         return
-    failures = session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
+    failures = session.execute(update(_USERS).where(StaffUser.id == user.id)
                                .values(failed_sign_ins=StaffUser.failed_sign_ins + 1)
                                .returning(StaffUser.failed_sign_ins)).scalar_one()
     delay = delay_after(failures)
     if delay:
         until = now + delay
-        table = StaffUser.__table__
+        table = _USERS
         session.execute(update(table).where(table.c.id == user.id,
                                             or_(table.c.locked_until.is_(None), table.c.locked_until < until))
                         .values(locked_until=until))
@@ -187,8 +193,8 @@ def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
     address, user = address_key(), by_email(email)
     gate = _gate(user, address)
     # The hash is checked in every case, so the time taken does not tell which addresses exist.
-    right = password_matches(user, password) and user.active
-    if not right:
+    right = password_matches(user, password) and user is not None and user.active
+    if not right or user is None:
         _record_failure(user if user and user.active else None, address, "password")
         return None, "wrong"
     if gate == "refused":
@@ -211,6 +217,8 @@ def half_way() -> tuple[StaffUser, StaffSession] | tuple[None, None]:
 
 
 def enrol_secret(row: StaffSession) -> str:
+    if row.enrol_secret is None:
+        raise ValueError("this session is not enrolling a code app")
     return crypto.decrypt(row.enrol_secret)
 
 
@@ -231,11 +239,12 @@ def code_matches(user: StaffUser, secret: str, code: str) -> bool:
     for drift in (0, -1, 1):
         step = int(now // totp.interval) + drift
         if code and totp.at(step * totp.interval) == code:
-            table = StaffUser.__table__
+            table = _USERS
             session = db.session()
-            claimed = session.execute(update(table).where(
+            result = cast(CursorResult, session.execute(update(table).where(
                 table.c.id == user.id, or_(table.c.last_totp_step.is_(None), table.c.last_totp_step < step))
-                .values(last_totp_step=step)).rowcount
+                .values(last_totp_step=step)))
+            claimed = result.rowcount
             return claimed == 1
     return False
 
@@ -265,7 +274,7 @@ def sign_in(user: StaffUser) -> int:
     """Fully signed in: a new session (new token). Returns how many tries failed since the last sign-in."""
     failures = db.session().scalar(select(StaffUser.failed_sign_ins).where(StaffUser.id == user.id)) or 0
     session = db.session()
-    session.execute(update(StaffUser.__table__).where(StaffUser.id == user.id)
+    session.execute(update(_USERS).where(StaffUser.id == user.id)
                     .values(failed_sign_ins=0, locked_until=None))
     audit.add(session, user.id, "sign_in", "staff_user", user.id, f"{failures} failed before" if failures else None)
     _start(user, "active")
@@ -363,7 +372,8 @@ def confirm_password(user: StaffUser, password: str) -> bool:
         return False
     row = this_session()
     session = db.session()
-    row.password_at = utcnow()
+    if row is not None:
+        row.password_at = utcnow()
     audit.add(session, user.id, "confirmed", "staff_user", user.id)
     return True
 
@@ -391,7 +401,8 @@ def requires(*roles: str):
                 audit.security("refused", user.id, (request.endpoint or "")[:200])
                 abort(403)
             return view(*args, **kwargs)
-        guarded.required_roles = roles or ("any staff",)
+        # A function attribute, read by tests/test_staff_access.py.
+        cast(Any, guarded).required_roles = roles or ("any staff",)
         return guarded
     return decorate
 
