@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from typing import cast
 
 import phonenumbers
 from flask import Flask, current_app, request, session
@@ -150,12 +151,13 @@ def visitor_key(create: bool = False) -> str | None:
 
 
 def _signer(kind: str, key: str) -> TimestampSigner:
-    return TimestampSigner(current_app.secret_key, salt=f"portal-submission:{kind}:{key}",
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt=f"portal-submission:{kind}:{key}",
                            digest_method=hashlib.sha256)
 
 
 def issue_submission_token(kind: str) -> str:
-    return _signer(kind, visitor_key(create=True)).sign(secrets.token_urlsafe(16)).decode()
+    key = cast(str, visitor_key(create=True))  # with create=True there always is one
+    return _signer(kind, key).sign(secrets.token_urlsafe(16)).decode()
 
 
 def submission_key(kind: str, token) -> str | None:

@@ -3,10 +3,11 @@ answers, dates and outcome, which the statistics count, and lose everything that
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from portal import db
 from portal.callback.models import CallbackRequest
@@ -23,16 +24,16 @@ def purge(now: dt.datetime) -> dict[str, int]:
     days = current_app.config["SERVICE"]["retention_days"]
     report = {"expired drafts": drafts.delete_expired(now)}
     s = db.session()
-    report["callback requests"] = s.execute(
+    report["callback requests"] = cast(CursorResult, s.execute(
         update(CallbackRequest)
         .where(CallbackRequest.closed_at <= now - dt.timedelta(days=days["callback"]),
                CallbackRequest.personal_data_removed_at.is_(None))
-        .values(**dict.fromkeys(CALLBACK_PERSONAL), personal_data_removed_at=now)).rowcount
-    report["concern notices"] = s.execute(
+        .values(**dict.fromkeys(CALLBACK_PERSONAL), personal_data_removed_at=now))).rowcount
+    report["concern notices"] = cast(CursorResult, s.execute(
         update(ConcernNotice)
         .where(ConcernNotice.closed_at <= now - dt.timedelta(days=days["concern"]),
                ConcernNotice.personal_data_removed_at.is_(None))
-        .values(personal=None, personal_data_removed_at=now)).rowcount
+        .values(personal=None, personal_data_removed_at=now))).rowcount
     # Advisers' notes go with the item they are about.
     for kind, model in (("callback", CallbackRequest), ("concern", ConcernNotice)):
         purged = select(model.id).where(model.personal_data_removed_at.is_not(None))
@@ -40,11 +41,11 @@ def purge(now: dt.datetime) -> dict[str, int]:
                                          ItemNote.text.is_not(None)).values(text=None))
     # The report stays (its kind tells editors what was wrong); only the resident's words go.
     report_days = dt.timedelta(days=days["report"])
-    report["report texts"] = s.execute(
+    report["report texts"] = cast(CursorResult, s.execute(
         update(ListingReport)
         .where(func.coalesce(ListingReport.resolved_at, ListingReport.created_at) <= now - report_days,
                ListingReport.text.is_not(None))
-        .values(text=None)).rowcount
+        .values(text=None))).rowcount
     return report
 
 

@@ -144,7 +144,7 @@ def parse(args: MultiDict, places: Places) -> Filters:
         if found.place:
             near, near_name = found.place.code, found.place.name
         else:
-            set_aside("near", args["near"], found.problem, found.examples)
+            set_aside("near", args["near"], found.problem or "unknown_place", found.examples)
 
     max_price = _whole_number(args.get("max_price"), 0, 10 ** 6)
     if args.get("max_price", "").strip() and max_price is None:

@@ -44,7 +44,8 @@ def index_row(activity: Activity, now: dt.datetime) -> tuple[dict, dict]:
         "sort_start": upcoming.starts if upcoming else NO_SET_TIME,
         "listed": upcoming is not None or not (activity.weekly or activity.dates),
     }
-    finnish, words = activity.texts["fi"], {"activity_id": activity.id}
+    finnish = activity.texts["fi"]
+    words: dict[str, int | str] = {"activity_id": activity.id}
     for lang in UI_LANGUAGES:
         text = activity.texts.get(lang) or finnish
         words[f"name_{lang}"] = fold(text.name)[:200]

@@ -120,7 +120,7 @@ class Places:
         compact = text.replace(" ", "")
         with_name = _CODE_FIRST.fullmatch(text)
         if _CODE.fullmatch(compact) or with_name:
-            area = self.areas.get(compact if _CODE.fullmatch(compact) else with_name.group(1))
+            area = self.areas.get(compact if _CODE.fullmatch(compact) or with_name is None else with_name.group(1))
             if area is None:
                 return Lookup(problem="unknown_postal_code")
             return Lookup(Place(area.code, area.code, area.district))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import zlib
 from functools import wraps
+from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -103,7 +104,8 @@ def result_cards(items, filters, today) -> list[tuple[Markup, Markup]]:
         # One template module for all the cards missing: its labels translated and URLs built once.
         context = {"today": today}
         current_app.update_template_context(context)
-        module = current_app.jinja_env.get_template("catalogue/card.html").make_module(context)
+        # Any: the template's macros are attributes of its module, made at run time.
+        module: Any = current_app.jinja_env.get_template("catalogue/card.html").make_module(context)
         label = {"when": _("When"), "next": _("Next:"), "where": _("Where"), "price": _("Price"),
                  "language": _("Language"), "access": _("Accessibility"), "organiser": _("Organiser"),
                  "from_home": _("From home, by phone or online"), "ask": _("Times: ask the organiser"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import cast
 
 from flask import session
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from portal import crypto, db
 from portal.concern.models import ConcernDraft
@@ -60,4 +61,5 @@ def discard() -> None:
 
 
 def delete_expired(now: dt.datetime) -> int:
-    return db.session().execute(delete(ConcernDraft).where(ConcernDraft.expires_at <= now)).rowcount
+    result = cast(CursorResult, db.session().execute(delete(ConcernDraft).where(ConcernDraft.expires_at <= now)))
+    return result.rowcount

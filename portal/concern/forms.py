@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
@@ -57,6 +57,9 @@ class HelperWording:
     HELPER_LABELS: ClassVar[dict] = {}  # field name -> label
     HELPER_CHOICES: ClassVar[dict] = {}  # field name -> {value: label}
     HELPER_ERRORS: ClassVar[dict] = {}  # field name -> {the own message: the helper's message}
+
+    if TYPE_CHECKING:  # mixed into a PortalForm, whose fields it looks up by name
+        def __getitem__(self, name: str) -> Any: ...
 
     def for_answers(self, answers: dict):
         """The form worded for who is filling it in; returns itself, for use in templates."""

@@ -42,7 +42,7 @@ def district_of(address: str) -> str | None:
 def personal_details(answers: dict) -> dict:
     details = {key: answers.get(key) for key in PERSONAL_KEYS if answers.get(key)}
     for key in ("phone", "contact_phone"):
-        if number := parse_phone(details.get(key, "")):
+        if number := parse_phone(details.get(key) or ""):
             details[key] = e164(number)
     return details
 

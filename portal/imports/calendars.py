@@ -81,7 +81,7 @@ def read_calendar(text: bytes | str, first: dt.datetime, last: dt.datetime, zone
         if description and not record["description"]:
             record["description"] = str(rich_text(description))
         record["dates"].append({"id": starts.isoformat(), "starts": starts.isoformat(),
-                                "ends": max(ends, starts).isoformat(),
+                                "ends": max(ends or starts, starts).isoformat(),
                                 "cancelled": str(occurrence.get("STATUS") or "").upper() == "CANCELLED"})
     return events
 

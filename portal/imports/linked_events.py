@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from portal.catalogue import schedule, vocab
 from portal.catalogue.indexing import reindex
 from portal.catalogue.models import Activity, ActivityText, OneOffDate, Organiser, PostalArea, Venue, WeeklySlot
 from portal.db import utcnow
+from portal.imports import deletions
 from portal.imports.models import SourceLink
 from portal.imports.runs import ImportReport
 from portal.sanitise import rich_text
@@ -61,7 +63,7 @@ def build_query(base_url: str, keywords: Iterable[str], division: str | None = N
     return base_url.rstrip("/") + "/event/?" + urllib.parse.urlencode(params, safe=":,")
 
 
-def fetch_pages(url: str, get: Callable[[str], dict] | None = None, max_pages: int = 200) -> Iterator[dict]:
+def fetch_pages(url: str | None, get: Callable[[str], dict] | None = None, max_pages: int = 200) -> Iterator[dict]:
     """Each page from `url` on, following meta.next. `get` fetches one URL as JSON (the network by default)."""
     get = get or _get_json
     seen = 0
@@ -241,7 +243,7 @@ def import_linked_events(pages: Iterable[dict], session: Session | None = None, 
         return report
     table = keyword_table()
     newest = None
-    supers: dict[str, dict] = {}
+    supers: dict[Any, dict] = {}  # keyed by the feed's id, whatever JSON type it sent
     subs: dict[str, list[dict]] = {}
     singles: list[dict] = []
     for event in events:
@@ -256,11 +258,15 @@ def import_linked_events(pages: Iterable[dict], session: Session | None = None, 
             subs.setdefault(parent, []).append(event)
         else:
             singles.append(event)
+    # Each writer takes its item as a default argument: _safe_id reads it from there for the report.
     for event in singles:
-        _one(session, report, lambda e=event: _single(session, e, table, report, zone, now))
-    for series_id in list(supers) + [p for p in subs if p not in supers]:
-        _one(session, report, lambda s=series_id: _series(session, s, supers.get(s), subs.get(s, []), table, report,
-                                                          zone, now), series_id)
+        def write_single(e: dict = event) -> str | None:
+            return _single(session, e, table, report, zone, now)
+        _one(session, report, write_single)
+    for series_id in [*supers, *(p for p in subs if p not in supers)]:
+        def write_series(s: Any = series_id) -> str | None:
+            return _series(session, s, supers.get(s), subs.get(s, []), table, report, zone, now)
+        _one(session, report, write_series, series_id)
     report.synced_until = newest
     return report
 
@@ -285,7 +291,8 @@ def _one(session: Session, report: ImportReport, write: Callable[[], str | None]
 
 def _safe_id(write) -> str:
     event = (write.__defaults__ or [None])[0]
-    return event.get("id") if isinstance(event, dict) and isinstance(event.get("id"), str) else "?"
+    event_id = event.get("id") if isinstance(event, dict) else None
+    return event_id if isinstance(event_id, str) else "?"
 
 
 def _link(session: Session, kind: str, source_id: str) -> SourceLink | None:
@@ -299,6 +306,7 @@ def _remove(session: Session, source_id: str) -> str | None:
         return None
     activity = session.get(Activity, link.record_id) if link.record_id else None
     if activity is not None:
+        deletions.record(session, activity.id)  # so our own export tells its readers too
         session.delete(activity)
     session.delete(link)
     session.flush()
@@ -344,7 +352,7 @@ def _series(session, series_id, super_event, sub_events, table, report, zone, no
             report.note(sub_id, "no_start" if starts is None else "postponed")
             known.pop(sub_id, None)
             continue
-        known[sub_id] = {"id": sub_id, "starts": starts.isoformat(), "ends": ends.isoformat(),
+        known[sub_id] = {"id": sub_id, "starts": starts.isoformat(), "ends": (ends or starts).isoformat(),
                          "cancelled": sub.get("event_status") == "EventCancelled"}
     if super_event is not None:
         record = read_event(super_event, table, report, zone)
@@ -365,7 +373,7 @@ def _write(session: Session, record: dict, dates: list[dict], now: dt.datetime) 
     link = _link(session, "activity", record["id"])
     fingerprint = _fingerprint(record, dates)
     activity = session.get(Activity, link.record_id) if link and link.record_id else None
-    if activity is not None and link.fingerprint == fingerprint:
+    if activity is not None and link is not None and link.fingerprint == fingerprint:
         return "unchanged"
     venue = _venue(session, record)
     outcome = "changed" if activity is not None else "new"

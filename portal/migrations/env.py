@@ -12,7 +12,11 @@ url = config.get_main_option("sqlalchemy.url")
 
 
 def run_migrations_online() -> None:
-    connectable = config.attributes.get("connection") or create_engine(url)
+    connectable = config.attributes.get("connection")
+    if connectable is None:
+        if url is None:
+            raise RuntimeError("No database: set sqlalchemy.url or pass a connection.")
+        connectable = create_engine(url)
     if hasattr(connectable, "connect") and not hasattr(connectable, "execute"):
         with connectable.connect() as connection:
             _run(connection)

@@ -55,12 +55,18 @@ def _lines(text: str | None, read):
 
 
 def _weekly_line(line: str) -> tuple[int, dt.time, dt.time]:
-    day, starts, ends = WEEKLY_LINE.match(line.lower()).groups()
+    match = WEEKLY_LINE.match(line.lower())
+    if match is None:
+        raise ValueError(line)
+    day, starts, ends = match.groups()
     return vocab.WEEKDAYS.index(DAY_WORDS.get(day) or DAY_WORDS[day[:3]]), _time(starts), _time(ends)
 
 
 def _date_line(line: str) -> tuple[dt.datetime, dt.datetime]:
-    day, starts, ends = DATE_LINE.match(line).groups()
+    match = DATE_LINE.match(line)
+    if match is None:
+        raise ValueError(line)
+    day, starts, ends = match.groups()
     day = dt.date.fromisoformat(day)
     return dt.datetime.combine(day, _time(starts)), dt.datetime.combine(day, _time(ends))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ def may_edit(staff: StaffUser, activity: Activity | None) -> bool:
 
 
 def form_data(activity: Activity) -> dict:
-    data = {f"text_{lang}": {f: getattr(t, f) for f in vocab.TEXT_FIELDS} for lang, t in activity.texts.items()}
+    data: dict[str, Any] = {f"text_{lang}": {f: getattr(t, f) for f in vocab.TEXT_FIELDS} for lang, t in activity.texts.items()}
     data.update(
         venue_id=activity.venue_id or 0, organiser_id=activity.organiser_id, categories=sorted(activity.categories),
         audiences=sorted(activity.audiences), languages=sorted(activity.languages),
