@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.imports import calendars, queries
 from portal.imports.runs import REASONS
-from portal.staff.auth import requires, signed_in_staff
+from portal.staff.auth import requires, signed_in
 from portal.staff.forms import StaffForm
 
 bp = Blueprint("staff_imports", __name__, url_prefix="/<lang>/staff/imports")
@@ -37,7 +37,7 @@ def imports_page():
     form.organiser_id.choices = organisers
     form.venue_id.choices = [(0, str(_l("From home, by phone or online"))), *venues]
     if form.validate_on_submit():
-        queries.add_feed(form.organiser_id.data, form.venue_id.data, form.url.data.strip(), signed_in_staff())
+        queries.add_feed(form.organiser_id.data, form.venue_id.data, form.url.data.strip(), signed_in())
         flash(str(_l("Calendar added. Its new events wait for an editor after the next import.")))
         return redirect(url_for("staff_imports.imports_page"), code=303)
     organiser_names, venue_names = dict(organisers), dict(venues)

@@ -339,14 +339,6 @@ def signed_in() -> StaffUser:
     return user
 
 
-def signed_in_staff() -> StaffUser:
-    """The signed-in staff member in a view behind @requires, which has already sent everyone else away."""
-    user = current_staff()
-    if user is None:
-        abort(401)
-    return user
-
-
 def current_staff() -> StaffUser | None:
     """The signed-in staff member, if the session is still valid; cached for the request."""
     if "staff" in g:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal import crypto
 from portal.forms import ActionForm
 from portal.staff import audit, display, queue
-from portal.staff.auth import current_staff, requires, signed_in_staff
+from portal.staff.auth import current_staff, requires, signed_in
 from portal.staff.forms import NoteForm, OutcomeForm
 from portal.states import Refused, StateTable
 
@@ -31,7 +31,7 @@ def queue_page():
 @bp.get("/<kind>/<int:item_id>")
 @requires("adviser")
 def item_page(kind: str, item_id: int):
-    staff, record = signed_in_staff(), queue.item(kind, item_id) or abort(404)
+    staff, record = signed_in(), queue.item(kind, item_id) or abort(404)
     audit.viewed(staff.id, kind, item_id)
     table = queue.TABLES[kind]
     personal = crypto.decrypt(record.personal) if kind == "concern" and record.personal else None
@@ -44,7 +44,7 @@ def item_page(kind: str, item_id: int):
 @bp.post("/<kind>/<int:item_id>/<action>")
 @requires("adviser")
 def act(kind: str, item_id: int, action: str):
-    staff, record = signed_in_staff(), queue.item(kind, item_id) or abort(404)
+    staff, record = signed_in(), queue.item(kind, item_id) or abort(404)
     table = queue.TABLES[kind]
     if action == "note":
         form = NoteForm()
