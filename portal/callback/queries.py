@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hmac
+from typing import cast
 
+import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,9 +36,10 @@ def save_request(form: CallbackForm, ui_language: str) -> CallbackRequest:
     if existing := by_submission(key):
         return existing
     helper_phone = parse_phone(form.helper_phone.data or "")
+    phone = cast(phonenumbers.PhoneNumber, parse_phone(form.phone.data))  # the form has validated it
     request = CallbackRequest(
         reference=free_reference(CallbackRequest), submission=key, ui_language=ui_language,
-        for_someone_else=form.helping, name=form.name.data, phone=e164(parse_phone(form.phone.data)),
+        for_someone_else=form.helping, name=form.name.data, phone=e164(phone),
         call_language=form.call_language.data,
         interpreter_language=form.interpreter_language.data if form.call_language.data == "other" else None,
         time_window=form.time_window.data, topic=form.topic.data or None, message=form.message.data or None,

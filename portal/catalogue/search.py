@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    ColumnExpressionArgument,
     Select,
     and_,
     case,
@@ -92,9 +93,9 @@ def _any_of(column, flags, codes) -> ColumnElement:
     return _bits(column).op("&")(flags.mask(codes)) != 0
 
 
-def _conditions(f: Filters) -> list[ColumnElement]:
+def _conditions(f: Filters) -> list[ColumnExpressionArgument[bool]]:
     # The column itself, not `.is_(True)`: `listed IS true` does not match the indexes' `WHERE listed`.
-    where: list[ColumnElement] = [Index.listed]
+    where: list[ColumnExpressionArgument[bool]] = [Index.listed]
     if f.categories:
         where.append(_any_of(Index.categories, CategoryFlags, f.categories))
     if f.audiences:
@@ -124,7 +125,7 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _word_conditions(db: Session, f: Filters, lang: str) -> tuple[list[ColumnElement], bool]:
+def _word_conditions(db: Session, f: Filters, lang: str) -> tuple[list[ColumnExpressionArgument[bool]], bool]:
     """Each word must appear, anywhere in a word ("tuoli" and "jumppa" both find "tuolijumppa"), in
     the page's language or in Finnish. Returns (conditions, whether they read activity_words).
 
@@ -136,7 +137,7 @@ def _word_conditions(db: Session, f: Filters, lang: str) -> tuple[list[ColumnEle
     if db.get_bind().dialect.name == "sqlite":
         long_words = [w for w in found if len(w) >= 3]
         short = [w for w in found if len(w) < 3]
-        conditions = []
+        conditions: list[ColumnExpressionArgument[bool]] = []
         if long_words:
             # One MATCH: each word as a quoted phrase (any character allowed), in either column.
             scope = " ".join(columns)
@@ -163,7 +164,7 @@ def _with_words(query: Select, needed: bool) -> Select:
     return query.join(Words, Words.activity_id == Index.activity_id) if needed else query
 
 
-def _base(db: Session, f: Filters, lang: str) -> tuple[list[ColumnElement], bool]:
+def _base(db: Session, f: Filters, lang: str) -> tuple[list[ColumnExpressionArgument[bool]], bool]:
     """The conditions every statement of this filter set shares, and whether they read activity_words."""
     word_conditions, reads_words = _word_conditions(db, f, lang)
     return _conditions(f) + word_conditions, reads_words
@@ -191,7 +192,7 @@ def count_matching(db: Session, f: Filters, lang: str, at_least: int = COUNT_LIM
         return Count(int(shown), int(unchecked_count), more or shown > at_least)
     rows = (_with_words(select(Index.activity_id), reads_words).where(*where).with_hint(Index, *_COUNT_HINT)
             .limit(at_least + 1).subquery())
-    seen = db.scalar(select(func.count()).select_from(rows))
+    seen = db.scalar(select(func.count()).select_from(rows)) or 0
     return Count(min(seen, at_least), 0, seen > at_least)
 
 
@@ -228,7 +229,7 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
     for activity_id in ids:
         venue = loaded[activity_id].venue
         km = (distance_km(origin.lat, origin.lon, venue.lat, venue.lon)
-              if origin and venue and venue.lat is not None else None)
+              if origin and venue and venue.lat is not None and venue.lon is not None else None)
         items.append(Found(loaded[activity_id], km))
     return Results(items, count.total, count.unchecked, page, page_size, count.more, last_key)
 
@@ -237,7 +238,7 @@ def _nearest_page(db: Session, where, reads_words: bool, origin, skip: int, page
     """Nearest first without measuring every activity: the venues (few) are put in order of distance
     here, then read one at a time through the venue index, soonest first within each, until the page
     is full; activities without a venue or a known point come last."""
-    venues = db.execute(select(Venue.id, Venue.lat, Venue.lon)).all()
+    venues = list(db.execute(select(Venue.id, Venue.lat, Venue.lon)).all())
     venues.sort(key=lambda v: (v.lat is None,
                                distance_km(origin.lat, origin.lon, v.lat, v.lon) if v.lat is not None else 0, v.id))
     ids: list[int] = []

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from contextlib import contextmanager
 from types import SimpleNamespace
+from typing import cast
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -93,7 +94,8 @@ def _load(db: Session, rng: random.Random, count: int, venues, organisers, next_
                 tables[WeeklySlot].append({"id": next_id[WeeklySlot], "activity_id": activity.id,
                                            "weekday": slot.weekday, "starts": slot.starts, "ends": slot.ends})
                 next_id[WeeklySlot] += 1
-            index, words = index_row(activity, now)
+            # A _Draft carries every attribute index_row reads from an Activity.
+            index, words = index_row(cast(Activity, activity), now)
             tables[ActivityIndex].append(index)
             tables[ActivityWords].append(words)
         with _words_searchable_after(db, tables[ActivityWords][0]["activity_id"]):
@@ -162,7 +164,10 @@ def _write(db: Session, model, rows: list[dict]) -> None:
     columns = list(table.columns)
     processors = [c.type._cached_bind_processor(dialect) for c in columns]
     names = ", ".join(f'"{c.name}"' for c in columns)
-    cursor = db.connection().connection.driver_connection.cursor()
+    driver = db.connection().connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the database connection is closed")
+    cursor = driver.cursor()
     with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
         for row in rows:
             values = (row.get(c.key) for c in columns)

@@ -1,6 +1,8 @@
 """Report a problem with a listing: a short choice and a few words, no personal data asked."""
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,7 +36,8 @@ def report(activity_id: int):
         limits.record(limits.REPORT, "failed")
         return _form_page(form, activity)
     try:
-        queries.create(activity.id, form.kind.data, form.text.data, current_language(), form.submission_key)
+        queries.create(activity.id, form.kind.data, form.text.data, current_language(),
+                       cast(str, form.submission_key))  # a valid form has one: validate() refuses it otherwise
         db.commit()  # before the thanks, so a failed save is the 503 page that keeps what was typed
     except SQLAlchemyError as error:
         current_app.logger.error("Saving a listing report failed: %s", type(error).__name__)
