@@ -89,7 +89,7 @@ def write_backup(session: Session) -> tuple[bytes, dict[str, int]]:
                   for row in rows]
     header = {"format": FORMAT, "version": VERSION, "revision": _revision(session),
               "created_at": utcnow().isoformat(), "tables": counts}
-    data = gzip.compress("\n".join([json.dumps(header)] + lines).encode(), 6)
+    data = gzip.compress("\n".join([json.dumps(header), *lines]).encode(), 6)
     return current_app.extensions["fernet"].encrypt(data), counts
 
 
@@ -137,5 +137,6 @@ def _continue_sequences(session: Session, tables) -> None:
             sequence = session.scalar(text("SELECT pg_get_serial_sequence(:table, :column)"),
                                       {"table": table.name, "column": column.name})
             if sequence:
-                session.execute(text(f'SELECT setval(:sequence, COALESCE((SELECT MAX("{column.name}") FROM '
+                # Names from the schema's own metadata, never from input; the value is bound.
+                session.execute(text(f'SELECT setval(:sequence, COALESCE((SELECT MAX("{column.name}") FROM '  # noqa: S608
                                      f'"{table.name}"), 0) + 1, false)'), {"sequence": sequence})

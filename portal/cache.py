@@ -100,7 +100,7 @@ def get_many(prefix: str, keys: list[str], *, version: Any = 0) -> dict[str, Any
     except Exception as error:  # noqa: BLE001 - see get
         _failed("get_many", error)
         return {}
-    return {k: v for k, v in zip(keys, values) if v is not None}
+    return {k: v for k, v in zip(keys, values, strict=True) if v is not None}  # MGET answers every key
 
 
 def set_many(prefix: str, values: dict[str, Any], *, version: Any = 0, timeout: int | None = None) -> None:

@@ -1,6 +1,7 @@
 """Error pages in the visitor's language; never a bare server error."""
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable
@@ -87,10 +88,9 @@ def init_app(app: Flask) -> None:
         current_app.logger.error("Database unavailable: %s", type(error).__name__)
         from portal import db
 
-        try:
+        # The connection is already gone; the session is closed after the request.
+        with contextlib.suppress(Exception):
             db.session().rollback()
-        except Exception:  # noqa: BLE001 - the connection is already gone; the session is closed after the request
-            pass
         body, status = render_error(503)
         return body, status, {"Retry-After": "30"}
 

@@ -16,7 +16,7 @@ def new_reference() -> str:
 
 def normalise_reference(typed: str) -> str:
     """What a person typed ("k7m4 q9tx", "K7M4Q9TX") in the stored form ("K7M4-Q9TX")."""
-    # NFKC first: full-width letters and digits (K７M４) are the same code typed another way.
+    # NFKC first: full-width letters and digits (K７M４) are the same code typed another way.  # noqa: RUF003
     code = "".join(ch for ch in unicodedata.normalize("NFKC", typed).upper() if ch.isascii() and ch.isalnum())
     return f"{code[:4]}-{code[4:]}" if len(code) == LENGTH else ""
 

@@ -28,7 +28,8 @@ CONCERN_OUTCOME_WEIGHTS = {"advice_given": 22, "referred_organisation": 14, "car
                            "service_need_assessment": 28, "no_action": 7, "duplicate": 3}
 ROLE_WEIGHTS = {"relative": 55, "neighbour": 14, "professional": 16, "friend": 6, "organisation": 4, "self": 5}
 WORRY_CODES = ("memory", "coping", "loneliness", "safety", "falls", "food", "hygiene", "carer", "substances", "money")
-assert set(CALLBACK_OUTCOME_WEIGHTS) == set(CALLBACK_OUTCOMES) and set(CONCERN_OUTCOME_WEIGHTS) == set(CONCERN_OUTCOMES)
+if set(CALLBACK_OUTCOME_WEIGHTS) != set(CALLBACK_OUTCOMES) or set(CONCERN_OUTCOME_WEIGHTS) != set(CONCERN_OUTCOMES):
+    raise RuntimeError("the demo's outcome weights must name every outcome")
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:

@@ -22,7 +22,7 @@ def ids() -> list[int]:
 def add(activity_id: int) -> None:
     current = ids()
     if activity_id not in current and len(current) < LIMIT:
-        session[KEY] = current + [activity_id]
+        session[KEY] = [*current, activity_id]
 
 
 def remove(activity_id: int) -> None:

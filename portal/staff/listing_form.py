@@ -27,8 +27,8 @@ from portal.staff.forms import NestedMeta, StaffForm
 
 # A weekday as editors write it in any of the three languages.
 DAY_WORDS = {**{d: d for d in vocab.WEEKDAYS},
-             **dict(zip(("ma", "ti", "ke", "to", "pe", "la", "su"), vocab.WEEKDAYS)),
-             **dict(zip(("mån", "tis", "ons", "tor", "fre", "lör", "sön"), vocab.WEEKDAYS))}
+             **dict(zip(("ma", "ti", "ke", "to", "pe", "la", "su"), vocab.WEEKDAYS, strict=True)),
+             **dict(zip(("mån", "tis", "ons", "tor", "fre", "lör", "sön"), vocab.WEEKDAYS, strict=True))}
 WEEKLY_LINE = re.compile(r"^(\w+)\s+(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})$")
 DATE_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}[:.]\d{2})\s*[-–]\s*(\d{1,2}[:.]\d{2})$")
 STATE_CHOICES = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not checked"))]
@@ -129,27 +129,27 @@ class ActivityForm(StaffForm):
         try:
             times = read_weekly(field.data)
         except ValueError as bad:
-            raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad)))
+            raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad))) from None
         _ends_after_start(field.data, [(starts, ends) for _day, starts, ends in times])
 
     def validate_dates(self, field):
         try:
             times = read_dates(field.data)
         except ValueError as bad:
-            raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad)))
+            raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad))) from None
         _ends_after_start(field.data, times)
 
     def validate_cancelled(self, field):
         try:
             read_days(field.data)
         except ValueError as bad:
-            raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad)))
+            raise ValidationError(_l("This line could not be read: %(line)s", line=str(bad))) from None
 
 
 def _ends_after_start(text: str, times: list) -> None:
     """A time that ends before (or when) it starts is a typing mistake: name the line."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    for line, (starts, ends) in zip(lines, times):
+    for line, (starts, ends) in zip(lines, times, strict=True):  # one time per non-empty line
         if ends <= starts:
             raise ValidationError(_l("This time ends before it starts: %(line)s", line=line))
 

@@ -1,7 +1,7 @@
 """catalogue
 
 Revision ID: cd8e6a9981d0
-Revises: 
+Revises:
 Create Date: 2026-11-24 09:16:29.080365
 """
 import sqlalchemy as sa
