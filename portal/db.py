@@ -69,7 +69,8 @@ class NoSqlValues(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         errors = [record.exc_info[1]] if record.exc_info and record.exc_info[1] is not None else []
-        errors += [arg for arg in (record.args if isinstance(record.args, tuple) else ()) if isinstance(arg, BaseException)]
+        errors += [arg for arg in (record.args if isinstance(record.args, tuple) else ())
+                   if isinstance(arg, BaseException)]
         for first in errors:
             error: BaseException | None = first
             while error is not None:  # the chain a traceback prints

@@ -75,7 +75,8 @@ def init_app(app: Flask) -> None:
         if request.endpoint in _KEEP_INPUT:
             return _KEEP_INPUT[request.endpoint](**(request.view_args or {}))
         return render_error(400, _l("The form had expired"),
-                            _l("For your safety, forms expire after a while. Go back, reload the page and send it again."))
+                            _l("For your safety, forms expire after a while. "
+                               "Go back, reload the page and send it again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -173,7 +173,8 @@ def submission_key(kind: str, token) -> str | None:
     return hashlib.sha256(f"{kind}:{nonce}".encode()).hexdigest()
 
 
-TOKEN_REFUSED = _l("We could not send the form this time. Your answers are still here: check them and press the button again.")
+TOKEN_REFUSED = _l(
+    "We could not send the form this time. Your answers are still here: check them and press the button again.")
 
 
 class PortalForm(FlaskForm):

@@ -54,7 +54,8 @@ LOOKUP = Budget("status", "120 per hour;20 per minute", "30 per hour", "60 per h
 def _counters(budget: Budget, outcome: str, create_session_id: bool = False):
     per_address, per_session = ((budget.ok_per_address, budget.ok_per_session) if outcome == "ok"
                                 else (budget.failed_per_address, budget.failed_per_session))
-    yield from ((item, ("form", budget.name, outcome, "address", get_remote_address())) for item in parse_many(per_address))
+    yield from ((item, ("form", budget.name, outcome, "address", get_remote_address()))
+                for item in parse_many(per_address))
     # A post without a session (a robot that keeps no cookies) is counted by its address only.
     if session_id := visitor_key(create=create_session_id):
         yield from ((item, ("form", budget.name, outcome, "session", session_id)) for item in parse_many(per_session))

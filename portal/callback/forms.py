@@ -7,8 +7,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from portal.forms import PhoneNumber, PortalForm, short_text, stripped
 
-CALL_LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"), ("other", _l("Another language, with an interpreter"))]
-TIME_WINDOWS = [("morning", _l("Morning, 9 to 12")), ("afternoon", _l("Afternoon, 12 to 15")), ("any", _l("Any time, 9 to 15"))]
+CALL_LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"),
+                  ("other", _l("Another language, with an interpreter"))]
+TIME_WINDOWS = [("morning", _l("Morning, 9 to 12")), ("afternoon", _l("Afternoon, 12 to 15")),
+                ("any", _l("Any time, 9 to 15"))]
 TOPICS = [
     ("activities", _l("Activities and meeting people")),
     ("home", _l("Coping at home, home help")),
@@ -29,10 +31,12 @@ class CallbackForm(PortalForm):
     helper_name = short_text(_l("Your name"), 100)
     helper_phone = StringField(_l("Your phone number (optional)"), validators=[Length(max=30), PhoneNumber()],
                                description=_l("So that we can reach you if we cannot reach them."))
-    name = short_text(_l("Name"), 100, validators=[DataRequired(message=_l("Enter the name of the person we should call."))])
+    name = short_text(_l("Name"), 100,
+                      validators=[DataRequired(message=_l("Enter the name of the person we should call."))])
     phone = StringField(_l("Phone number"), filters=[stripped],
                         validators=[DataRequired(message=_l("Enter the phone number we should call.")),
-                                    Length(max=30, message=_l("Please use at most %(max)d characters.")), PhoneNumber()])
+                                    Length(max=30, message=_l("Please use at most %(max)d characters.")),
+                                    PhoneNumber()])
     call_language = RadioField(_l("Language for the call"), choices=CALL_LANGUAGES,
                                validators=[InputRequired(message=_l("Choose a language for the call."))])
     interpreter_language = short_text(_l("Which language?"), 60)
@@ -41,7 +45,8 @@ class CallbackForm(PortalForm):
     topic = RadioField(_l("What is it about? (optional)"), choices=TOPICS, validators=[Optional()])
     message = TextAreaField(_l("A few words about your matter (optional)"),
                             description=_l("Do not write health details here. You can tell the adviser on the phone."),
-                            validators=[Length(max=MESSAGE_LIMIT, message=_l("Please use at most %(max)d characters."))])
+                            validators=[Length(max=MESSAGE_LIMIT,
+                                               message=_l("Please use at most %(max)d characters."))])
     voicemail_ok = RadioField(_l("If nobody answers, may we leave a message?"),
                               choices=[("yes", _l("Yes")), ("no", _l("No"))], default="no",
                               validators=[InputRequired(message=_l("Choose yes or no."))])
@@ -60,7 +65,8 @@ class CallbackForm(PortalForm):
 
 
 class StatusForm(PortalForm):
-    reference = short_text(_l("Reference"), 20, description=_l("It looks like K7M4-Q9TX. You got it when you sent the request."),
+    reference = short_text(_l("Reference"), 20,
+                           description=_l("It looks like K7M4-Q9TX. You got it when you sent the request."),
                            validators=[DataRequired(message=_l("Enter the reference."))])
     last_digits = short_text(_l("The last four digits of the phone number"), 4,
                              validators=[DataRequired(message=_l("Enter the last four digits of the phone number."))])

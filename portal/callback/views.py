@@ -82,6 +82,7 @@ def status():
         if form.validate_on_submit():
             found = queries.find_for_status(form.reference.data, form.last_digits.data)
             if found is None:
-                form.reference.errors.append(_l("We could not find a request with that reference and phone number. Check both and try again."))
+                form.reference.errors.append(
+                    _l("We could not find a request with that reference and phone number. Check both and try again."))
         limits.record(limits.LOOKUP, "ok" if found else "failed")
     return render_template("callback/status.html", form=form, found=found, state_text=STATE_TEXT)

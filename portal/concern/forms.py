@@ -21,7 +21,8 @@ WORRIES = [
     ("memory", _l("Memory or confusion")), ("coping", _l("Coping at home")), ("loneliness", _l("Loneliness")),
     ("safety", _l("Safety, for example fear of someone")), ("falls", _l("Falls or moving about")),
     ("food", _l("Eating enough")), ("hygiene", _l("Keeping clean")), ("carer", _l("A carer who is very tired")),
-    ("substances", _l("Alcohol, drugs or medicines")), ("money", _l("Money, debts or scams")), ("other", _l("Something else")),
+    ("substances", _l("Alcohol, drugs or medicines")), ("money", _l("Money, debts or scams")),
+    ("other", _l("Something else")),
 ]
 TEXT_LIMIT = 2000
 required = lambda message: InputRequired(message=message)  # noqa: E731
@@ -115,18 +116,21 @@ class PersonForm(PortalForm):
     phone = StringField(_l("Their phone number"), filters=[stripped],
                         validators=[Length(max=30), PhoneNumber(), _unknown_or(
                             "phone", _l("Enter their phone number, or tick “I don't know”."),
-                            _l("You typed a phone number and also ticked “I don't know their phone number”. Keep one."))])
+                            _l("You typed a phone number and also ticked “I don't know their phone number”. "
+                               "Keep one."))])
     phone_unknown = BooleanField(_l("I don't know their phone number"))
 
     def validate_age(self, field):
         if field.data and not self.age_unknown.data:
             this_year = dt.date.today().year
-            if not field.data.isdigit() or not (50 <= int(field.data) <= 120 or this_year - 120 <= int(field.data) <= this_year - 50):
+            if not field.data.isdigit() or not (50 <= int(field.data) <= 120
+                                                or this_year - 120 <= int(field.data) <= this_year - 50):
                 raise ValidationError(_l("Enter an age like 82, or a year of birth like 1944."))
 
 
 class SituationForm(PortalForm):
-    existing_client = RadioField(_l("Do they already get home care or help from social services?"), choices=YES_NO_UNKNOWN,
+    existing_client = RadioField(_l("Do they already get home care or help from social services?"),
+                                 choices=YES_NO_UNKNOWN,
                                  validators=[required(_l("Choose yes, no or I don't know."))])
     person_knows = RadioField(_l("Do they know that you are making this notice?"), choices=YES_NO_UNKNOWN,
                               description=_l("It is good to talk with them first, if you can."),
@@ -160,7 +164,8 @@ class ContactForm(HelperWording, PortalForm):
                                      "contact_email": _l("Their e-mail address")}
     HELPER_ERRORS: ClassVar[dict] = {
         "contact_name": {ENTER_YOUR_NAME: _l("Enter the name of the person you are helping.")},
-        "contact_phone": {REACH_YOU: _l("Give their phone number or e-mail address, so that an adviser can reach them.")},
+        "contact_phone": {
+            REACH_YOU: _l("Give their phone number or e-mail address, so that an adviser can reach them.")},
     }
 
     def validate_contact_phone(self, field):

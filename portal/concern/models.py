@@ -33,7 +33,8 @@ class ConcernDraft(Base):
 class ConcernNotice(HandledItem, Base):
     __tablename__ = "concern_notice"
 
-    urgency: Mapped[str] = mapped_column(String(10), default="no", server_default="no")  # the gate's answer: danger, health or no
+    # The gate's answer: danger, health or no.
+    urgency: Mapped[str] = mapped_column(String(10), default="no", server_default="no")
     notifier_role: Mapped[str] = mapped_column(String(20))
     anonymous: Mapped[bool]
     on_behalf: Mapped[bool] = mapped_column(default=False)

@@ -57,7 +57,8 @@ def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
         return existing
     notice = ConcernNotice(
         reference=free_reference(ConcernNotice), submission=submission, ui_language=ui_language,
-        urgency=answers.get("urgency", "no"), notifier_role=answers["role"], anonymous=answers["identity"] == "anonymous",
+        urgency=answers.get("urgency", "no"), notifier_role=answers["role"],
+        anonymous=answers["identity"] == "anonymous",
         on_behalf=answers.get("on_behalf") == "yes", existing_client=answers["existing_client"],
         person_knows=answers["person_knows"], worries=answers.get("worries", []),
         district=district_of(answers.get("address") or ""), personal=crypto.encrypt(personal_details(answers)),

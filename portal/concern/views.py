@@ -48,7 +48,8 @@ def step(name: str):
     if not valid:
         limits.record(limits.CONCERN_STEP, "failed")
         return _step_page(current, form, answers)
-    answers.update({field.name: field.data for field in form if field.name not in ("csrf_token", "submission", "website")})
+    answers.update({field.name: field.data for field in form
+                    if field.name not in ("csrf_token", "submission", "website")})
     answers["done"] = sorted(set(answers.get("done", [])) | {name})
     try:
         drafts.save(draft, flow.prune(answers), current_language())

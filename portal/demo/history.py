@@ -74,7 +74,8 @@ def _callback(rng: random.Random, day: dt.date, today: dt.date) -> CallbackReque
         call_language=_pick(rng, {"fi": 90, "sv": 6, "en": 2, "other": 2}),
         time_window=rng.choice(("morning", "afternoon", "any")), topic=rng.choice(("home", "health", "money", "carer",
                                                                                   "activities", "digital", None)),
-        voicemail_ok=rng.random() < 0.6, helper_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if helping else None,
+        voicemail_ok=rng.random() < 0.6,
+        helper_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" if helping else None,
     )
     if record.call_language == "other":
         record.interpreter_language = rng.choice(("venäjä", "arabia", "somali", "viro"))

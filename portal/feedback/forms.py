@@ -19,5 +19,6 @@ class ReportForm(PortalForm):
     kind = RadioField(_l("What is wrong?"), choices=list(KINDS.items()),
                       validators=[InputRequired(message=_l("Choose what is wrong."))])
     text = TextAreaField(_l("Tell us more in a few words (optional)"),
-                         description=_l("For example: “The lift has been broken since October.” Do not write your name or phone number."),
+                         description=_l("For example: “The lift has been broken since October.” "
+                                        "Do not write your name or phone number."),
                          validators=[Length(max=500, message=_l("Please use at most %(max)d characters."))])

@@ -20,7 +20,8 @@ from portal.forms import PortalMeta
 from portal.staff.passwords import MIN_LENGTH, strength_problem
 from portal.staff.roles import ROLES
 
-ROLE_LABELS = {"adviser": _l("Adviser"), "editor": _l("Editor"), "organiser": _l("Organiser"), "admin": _l("Administrator")}
+ROLE_LABELS = {"adviser": _l("Adviser"), "editor": _l("Editor"), "organiser": _l("Organiser"),
+               "admin": _l("Administrator")}
 
 
 class StaffForm(FlaskForm):
@@ -55,8 +56,9 @@ class CodeForm(StaffForm):
 
 
 class NoteForm(StaffForm):
-    text = TextAreaField(_l("Add a note"), validators=[DataRequired(message=_l("Write the note first.")),
-                                                      Length(max=2000, message=_l("Please use at most %(max)d characters."))])
+    text = TextAreaField(_l("Add a note"),
+                         validators=[DataRequired(message=_l("Write the note first.")),
+                                     Length(max=2000, message=_l("Please use at most %(max)d characters."))])
 
 
 class OutcomeForm(StaffForm):
@@ -70,14 +72,17 @@ def _roles_field():
 
 def _organisation_field():
     return SelectField(_l("Organisation"), coerce=int, default=0,
-                       description=_l("For the organiser role: the organisation whose activities they keep up to date."))
+                       description=_l("For the organiser role: "
+                                      "the organisation whose activities they keep up to date."))
 
 
 class StaffAccountForm(StaffForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=100)])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter an e-mail address.")),
-                                                          Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address like name@example.fi.")),
-                                                          Length(max=200)])
+    email = EmailField(_l("E-mail address"),
+                       validators=[DataRequired(message=_l("Enter an e-mail address.")),
+                                   Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                          message=_l("Enter an e-mail address like name@example.fi.")),
+                                   Length(max=200)])
     roles = _roles_field()
     organiser_id = _organisation_field()
 
@@ -99,9 +104,11 @@ class ConfirmPasswordForm(StaffForm):
 
 
 class PasswordChangeForm(StaffForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(message=_l("Enter your current password.")),
-                                                                Length(max=200)])
-    new = PasswordField(_l("New password"), description=_l("At least %(min)d characters. A few unrelated words are easy to remember.", min=MIN_LENGTH),
+    current = PasswordField(_l("Current password"),
+                            validators=[DataRequired(message=_l("Enter your current password.")), Length(max=200)])
+    new = PasswordField(_l("New password"),
+                        description=_l("At least %(min)d characters. A few unrelated words are easy to remember.",
+                                       min=MIN_LENGTH),
                         validators=[DataRequired(message=_l("Enter a new password.")), Length(max=200)])
     again = PasswordField(_l("New password again"), validators=[
         DataRequired(message=_l("Enter the new password again.")),

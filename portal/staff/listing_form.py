@@ -87,7 +87,8 @@ class TextsForm(Form):
     Meta = NestedMeta  # control characters dropped, as in every form
     name = StringField(_l("Name"), validators=[Length(max=200)])
     summary = StringField(_l("Summary in one plain sentence"), validators=[Length(max=300)])
-    description = TextAreaField(_l("What to expect"), description=_l("Paragraphs, lists, bold, italics and links are kept; nothing else."),
+    description = TextAreaField(_l("What to expect"),
+                                description=_l("Paragraphs, lists, bold, italics and links are kept; nothing else."),
                                 validators=[Length(max=5000)])
     for_whom = TextAreaField(_l("Who it is for"), validators=[Length(max=1000)])
     how_to_join = TextAreaField(_l("How to join"), validators=[Length(max=1000)])
@@ -97,13 +98,15 @@ class ActivityForm(StaffForm):
     text_fi = FormField(TextsForm, label=_l("In Finnish (required)"))
     text_sv = FormField(TextsForm, label=_l("In Swedish"))
     text_en = FormField(TextsForm, label=_l("In English"))
-    venue_id = SelectField(_l("Place"), coerce=int, description=_l("Choose “From home” for activities by phone or online."))
+    venue_id = SelectField(_l("Place"), coerce=int,
+                           description=_l("Choose “From home” for activities by phone or online."))
     organiser_id = SelectField(_l("Organiser"), coerce=int)
     categories = _checkboxes(_l("Topic"), list(vocab.CATEGORIES.items()))
     audiences = _checkboxes(_l("Meant for"), list(vocab.AUDIENCES.items()))
     languages = _checkboxes(_l("Language of the activity"), [(c, c) for c in vocab.ACTIVITY_LANGUAGES])
     price_euros = DecimalField(_l("Price in euros (0 is free)"), places=2, default=0,
-                               validators=[NumberRange(min=0, max=1000, message=_l("Enter a price from 0 to 1000 euros."))])
+                               validators=[NumberRange(min=0, max=1000,
+                                                       message=_l("Enter a price from 0 to 1000 euros."))])
     join_mode = RadioField(_l("How to join"), choices=list(vocab.JOIN_MODES.items()), default="drop_in")
     join_phone = StringField(_l("Phone for signing up (optional)"), validators=[Optional(), Length(max=40)])
     weekly = TextAreaField(_l("Every week"), description=_l("One time per line, like: tue 10:00-11:00"))

@@ -37,7 +37,8 @@ def may_edit(staff: StaffUser, activity: Activity | None) -> bool:
 
 
 def form_data(activity: Activity) -> dict:
-    data: dict[str, Any] = {f"text_{lang}": {f: getattr(t, f) for f in vocab.TEXT_FIELDS} for lang, t in activity.texts.items()}
+    data: dict[str, Any] = {f"text_{lang}": {f: getattr(t, f) for f in vocab.TEXT_FIELDS}
+                            for lang, t in activity.texts.items()}
     data.update(
         venue_id=activity.venue_id or 0, organiser_id=activity.organiser_id, categories=sorted(activity.categories),
         audiences=sorted(activity.audiences), languages=sorted(activity.languages),
@@ -147,7 +148,8 @@ def choices() -> tuple[list, list]:
     from portal.formatting import local
 
     venues = [(0, _("From home, by phone or online"))] + [
-        (v.id, f"{local(v.name).text}, {local(v.street).text}") for v in db.session().scalars(select(Venue).order_by(Venue.key))]
+        (v.id, f"{local(v.name).text}, {local(v.street).text}")
+        for v in db.session().scalars(select(Venue).order_by(Venue.key))]
     organisers = [(o.id, local(o.name).text) for o in db.session().scalars(select(Organiser).order_by(Organiser.key))]
     return venues, organisers
 

@@ -19,7 +19,8 @@ class VenueForm(StaffForm):  # control characters dropped, as in every staff for
     postal_code = StringField(_l("Postal code"), validators=[
         DataRequired(message=_l("Enter the postal code.")),
         Regexp(r"^\d{5}$", message=_l("A postal code has five digits, like 00530."))])
-    district = SelectField(_l("Major district"), choices=[(code, label) for code, (label, _hint) in vocab.DISTRICTS.items()])
+    district = SelectField(_l("Major district"),
+                           choices=[(code, label) for code, (label, _hint) in vocab.DISTRICTS.items()])
     lat = DecimalField(_l("Latitude"), places=5, validators=[Optional(), NumberRange(min=59, max=71)])
     lon = DecimalField(_l("Longitude"), places=5, validators=[Optional(), NumberRange(min=19, max=32)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=40)])
@@ -29,9 +30,11 @@ class VenueForm(StaffForm):  # control characters dropped, as in every staff for
 def _add_fields() -> None:
     for key, label in TEXTS.items():
         for lang, in_language in LANGUAGE_LABELS.items():
-            required = [DataRequired(message=_l("Write this in Finnish."))] if lang == "fi" and key in ("name", "street") else []
-            setattr(VenueForm, f"{key}_{lang}", StringField(_l("%(field)s, %(language)s", field=label, language=in_language),
-                                                           validators=[*required, Length(max=300)]))
+            in_finnish = lang == "fi" and key in ("name", "street")
+            required = [DataRequired(message=_l("Write this in Finnish."))] if in_finnish else []
+            field = StringField(_l("%(field)s, %(language)s", field=label, language=in_language),
+                                validators=[*required, Length(max=300)])
+            setattr(VenueForm, f"{key}_{lang}", field)
     for fact in vocab.FACTS:
         if fact.about == "venue":
             setattr(VenueForm, f"access_{fact.code}", RadioField(fact.label, choices=STATE_CHOICES, default="unknown"))
