@@ -20,7 +20,7 @@ def get_calendar(client, path) -> Calendar:
 
 
 def events(calendar: Calendar):
-    return [c for c in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 # --- schedule logic --------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def api_ids(client, lang, query) -> list[int]:
     ids, page = [], 1
     base = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "page"]
     while True:
-        response = client.get("/api/v1/activities?" + urlencode(base + [("lang", lang), ("page", str(page))]))
+        response = client.get("/api/v1/activities?" + urlencode([*base, ("lang", lang), ("page", str(page))]))
         assert response.status_code == 200
         body = response.get_json()
         ids += [item["id"] for item in body["results"]]

@@ -202,7 +202,7 @@ def test_the_activity_page_shows_the_times_the_file_gives(two_sides, monkeypatch
     # The page lists the coming sessions, cancelled ones marked; the file has the others.
     kept = [item for item in listed if "Cancelled" not in item]
     assert len(kept) >= 4
-    for item, (starts, ends) in zip(kept, from_file):
+    for item, (starts, ends) in zip(kept, from_file, strict=False):  # the page lists only the first few
         assert item.endswith(f"at {starts.hour}\u2013{ends.hour}" if starts.minute == 0 == ends.minute
                              else f"at {starts.hour}\u2013{ends.hour}.{ends.minute:02d}"), (item, starts)
         assert f"{starts.day} {starts:%B}" in item, (item, starts)

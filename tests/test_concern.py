@@ -330,7 +330,7 @@ walk_to = walk_to_step
 
 
 def test_steps_cannot_be_opened_without_a_draft(visitor):
-    for name in STEP_ORDER[1:] + ["check"]:
+    for name in [*STEP_ORDER[1:], "check"]:
         url = step_url("en", name) if name != "check" else "/en/concern/check"
         response = visitor.get(url)
         assert response.status_code in (302, 303) and response.headers["Location"].endswith("/en/concern"), name
@@ -378,7 +378,7 @@ def test_check_page_lists_every_answer_with_change_links(app, lang):
         answer = words(row.find("dd"))
         change = row.select_one("dd.change a")
         rows_shown.append((answer, change["href"]))
-    shown = {answer: href for answer, href in rows_shown}
+    shown = dict(rows_shown)
     expected = {
         tr(app, lang, "A relative"): "role", tr(app, lang, "No, the worry is mine"): "role",
         tr(app, lang, "Yes, I give my name"): "identity",

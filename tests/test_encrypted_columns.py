@@ -38,7 +38,7 @@ def send_helped_callback(app, name: str) -> str:
 def raw_callback(app, reference: str) -> dict:
     [row] = rows(app, text("SELECT name, phone, interpreter_language, message, helper_name, helper_phone "
                            "FROM callback_request WHERE reference = :reference").bindparams(reference=reference))
-    return dict(zip(CALLBACK_FIELDS, row))
+    return dict(zip(CALLBACK_FIELDS, row, strict=True))
 
 
 def status_found(app, reference: str, last_digits: str) -> bool:

@@ -63,7 +63,9 @@ def without_phone(app, key: str, catalogue, website: bool = True):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("where", ["activity", "handout"])
 def test_no_sign_up_number_says_where_to_ask_instead(app, client, catalogue, lang, where):
-    tr = lambda text, **v: translated(app, lang, text, **v)
+    def tr(text, **v):
+        return translated(app, lang, text, **v)
+
     path = (f"/{lang}/activities/{catalogue['memory-cafe']}" if where == "activity"
             else f"/{lang}/my-list/handout?ids={catalogue['memory-cafe']}")
     with without_phone(app, "memory-cafe", catalogue):
@@ -76,7 +78,9 @@ def test_no_sign_up_number_says_where_to_ask_instead(app, client, catalogue, lan
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_sign_up_number_and_no_website_says_to_call_the_advice_line(app, client, catalogue, lang):
-    tr = lambda text, **v: translated(app, lang, text, **v)
+    def tr(text, **v):
+        return translated(app, lang, text, **v)
+
     with without_phone(app, "memory-cafe", catalogue, website=False):
         said = join_text(check_page(client.get(f"/{lang}/activities/{catalogue['memory-cafe']}")))
     advice_line = {"fi": "Seniori-info", "sv": "Seniorinfo", "en": "Seniori-info"}[lang]

@@ -451,7 +451,7 @@ def test_each_handout_item_has_a_qr_code_of_its_absolute_address(app, person, ca
     page = handout_page(person.get(f"/{lang}/my-list/handout?ids={chosen[0]}.{chosen[1]}"))
     codes = page.select(".handout-item svg")
     assert len(codes) == 2
-    for svg, activity_id in zip(codes, chosen):
+    for svg, activity_id in zip(codes, chosen, strict=True):
         url = f"https://localhost/{lang}/activities/{activity_id}"
         expected = BeautifulSoup(str(qr_svg(url)), "html5lib").find("svg")
         assert svg.find("path")["d"] == expected.find("path")["d"]

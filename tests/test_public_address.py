@@ -94,6 +94,6 @@ def test_shared_list_and_qr_code_links_are_on_the_public_address(based):
 
 
 def test_a_base_url_with_a_path_is_refused_at_start(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="PORTAL_BASE_URL"):
         create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "test",
                     "PORTAL_BASE_URL": "https://example.fi/portal"})

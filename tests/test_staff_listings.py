@@ -48,7 +48,7 @@ def activity(app, activity_id: int) -> Activity:
         session = portal_db.session()
         found = session.get(Activity, activity_id)
         for lang in found.texts:  # load what the tests read
-            found.texts[lang].name
+            _ = found.texts[lang].name
         list(found.weekly), list(found.cancellations)
         session.expunge_all()
         return found

@@ -107,7 +107,7 @@ def test_callback_new_claimed_attempt_closed_no_answer(app, adviser):
 
 @pytest.mark.parametrize("outcome", sorted(CALLBACK_OUTCOMES))
 def test_callback_claimed_reached_closed_with_an_outcome(app, adviser, outcome):
-    client, staff = adviser
+    client, _staff = adviser
     item = add_callback(app, phone="+358401234321")
     act(client, "callback", item.id, "claim")
     act(client, "callback", item.id, "reached")
@@ -147,7 +147,7 @@ def refused(app, client, kind, item_id, action, **fields):
 
 
 def test_forbidden_callback_moves_change_nothing(app, adviser, other_adviser):
-    client, staff = adviser
+    client, _staff = adviser
     other, _ = other_adviser
     item = add_callback(app)
     # New: no answer / reached / close are not possible before claiming.
@@ -269,7 +269,7 @@ def test_two_advisers_claiming_through_the_pages_at_once(app, adviser, other_adv
         item = add_callback(app)
         barrier, responses = threading.Barrier(2), [None, None]
 
-        def claim(n):
+        def claim(n, barrier=barrier, responses=responses, item=item):
             barrier.wait()
             responses[n] = clients[n].post(f"/en/staff/callback/{item.id}/claim", data={"csrf_token": tokens[n]})
 
@@ -292,7 +292,7 @@ def test_two_threads_calling_claim_at_once_only_one_wins(app, kind):
         item = add_callback(app) if kind == "callback" else add_concern(app)
         barrier, results = threading.Barrier(len(staff_ids)), {}
 
-        def claim(staff_id):
+        def claim(staff_id, barrier=barrier, results=results, item=item):
             with app.app_context():
                 staff = portal_db.session().get(StaffUser, staff_id)
                 barrier.wait()
@@ -425,7 +425,7 @@ def test_a_move_that_fails_halfway_leaves_the_item_as_it_was(app, adviser, monke
     """The conditional UPDATE has run when its audit entry fails: the request saves neither."""
     from portal.staff import audit
 
-    client, staff = adviser
+    client, _staff = adviser
     record = add_callback(app) if kind == "callback" else add_concern(app)
     if move == "close":
         for step in ("claim", "reached" if kind == "callback" else "assess"):

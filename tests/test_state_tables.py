@@ -69,7 +69,7 @@ class Actor:
 
 # --- every allowed move --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("kind", "move"), MOVES, ids=[f"{k}-{m.action}-from-{m.source}" for k, m in MOVES])
+@pytest.mark.parametrize("kind, move", MOVES, ids=[f"{k}-{m.action}-from-{m.source}" for k, m in MOVES])
 def test_each_move_in_the_table_works_through_the_page(app, adviser, kind, move):
     client, staff = adviser
     record = item_in(app, kind, move.source, None if move.claims else staff.id)
@@ -107,7 +107,7 @@ def test_the_tables_keep_the_services_states_and_outcome_codes():
 
 # --- refused in one place --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("action", "state", "actor", "holder", "outcome", "reason"), [
+@pytest.mark.parametrize("action, state, actor, holder, outcome, reason", [
     ("close", "new", Actor(1, "adviser"), None, "info_by_mail", "changed"),  # wrong state
     ("no-answer", "closed_no_answer", Actor(1, "adviser"), 1, None, "changed"),  # an end has no moves
     ("reached", "claimed", Actor(2, "adviser"), 1, None, "changed"),  # someone else holds it
@@ -178,7 +178,7 @@ STATES = [(kind, code) for kind, table in TABLES.items() for code in table.state
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-@pytest.mark.parametrize(("kind", "state"), STATES, ids=[f"{k}-{s}" for k, s in STATES])
+@pytest.mark.parametrize("kind, state", STATES, ids=[f"{k}-{s}" for k, s in STATES])
 def test_the_buttons_shown_are_the_tables_moves_in_the_pages_language(app, adviser, other, kind, state, lang):
     client, staff = adviser
     table = TABLES[kind]

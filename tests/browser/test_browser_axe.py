@@ -7,7 +7,6 @@ The behaviour tests use a real JavaScript-off browser."""
 from __future__ import annotations
 
 import pytest
-
 from browser_support import LANGS, describe_violations, run_axe
 
 pytestmark = pytest.mark.browser
@@ -84,7 +83,7 @@ def page_path(portal_server, kind: str, lang: str) -> str:
     return f"/{lang}{path}"
 
 
-@pytest.mark.parametrize(("kind", "lang", "display", "js"), list(cases()))
+@pytest.mark.parametrize("kind, lang, display, js", list(cases()))
 def test_no_axe_violations(portal_server, page_in, kind, lang, display, js):
     page = page_in(bypass_csp=True, block_scripts=not js, **DISPLAYS[display])
     response = page.goto(portal_server.url(page_path(portal_server, kind, lang)))

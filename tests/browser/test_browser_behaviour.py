@@ -82,7 +82,7 @@ def test_language_switcher_keeps_the_filters(portal_server, fresh_context):
 def open_display_choices(page) -> None:
     """The choices sit in a <details> in the header (it opens without JavaScript)."""
     details = page.locator("header details:has(form.display-choices)")
-    if details.count() and not details.get_attribute("open") == "":
+    if details.count() and details.get_attribute("open") != "":
         details.locator("summary").click()
 
 
@@ -165,7 +165,7 @@ def test_list_shows_each_activity_in_the_page_language(portal_server, fresh_cont
         wanted = [(item["name"], item["name_language"]) for item in expected]
         assert shown == wanted, (
             f"/{lang}/activities shows names in the wrong language (first differences: "
-            f"{[(s, w) for s, w in zip(shown, wanted) if s != w][:3]})")
+            f"{[(s, w) for s, w in zip(shown, wanted, strict=False) if s != w][:3]})")
 
 
 def test_accessibility_facts_are_in_the_page_language(portal_server, fresh_context):
@@ -265,7 +265,7 @@ def reflow_paths(portal_server, lang: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize(("js", "text_size"), [(True, "normal"), (True, "larger"), (False, "larger")],
+@pytest.mark.parametrize("js, text_size", [(True, "normal"), (True, "larger"), (False, "larger")],
                          ids=["js-normal", "js-larger", "nojs-larger"])
 def test_reflow_at_320_px(portal_server, contexts, lang, js, text_size):
     """No horizontal scrolling at 320 CSS px (WCAG 1.4.10, 400 % zoom), even with the largest text."""

@@ -122,7 +122,7 @@ def test_my_list_share_and_handout_without_javascript(portal_server, fresh_conte
             assert line in printed, f"the weekly time “{line}” is missing from the printed handout"
         assert fact["price"] in printed, f"the price “{fact['price']}” is missing from the printed handout"
     assert TUESDAYS[lang] in printed
-    for phone in phones + ["09 310 44556"]:
+    for phone in [*phones, "09 310 44556"]:
         assert phone in printed, f"the phone number {phone} is missing from the printed handout"
     pages = pdf_pages(pdf, text)
     assert pages <= math.ceil(3 / 2) + 1, f"three activities print on {pages} A4 pages"

@@ -487,7 +487,7 @@ def calendar_file(j: Journey, activity_id: int, name: str) -> None:
     j.note("BEGIN:VCALENDAR" not in page.locator("body").inner_text(), "the calendar file was pasted into the page")
 
 
-@pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases(("fi",))))
+@pytest.mark.parametrize("lang, js, phone", list(journey_cases(("fi",))))
 def test_older_resident_finds_an_activity_and_keeps_it(portal_server, fresh_context, axe_findings, axe_mirror,
                                                         translate, lang, js, phone):
     j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone,
@@ -495,7 +495,7 @@ def test_older_resident_finds_an_activity_and_keeps_it(portal_server, fresh_cont
     find_and_keep_an_activity(j, portal_server)
 
 
-@pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases(("sv", "en"))))
+@pytest.mark.parametrize("lang, js, phone", list(journey_cases(("sv", "en"))))
 def test_immigrant_finds_an_activity_in_their_language(portal_server, fresh_context, axe_findings, axe_mirror,
                                                        translate, lang, js, phone):
     j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone,
@@ -549,7 +549,7 @@ def ask_for_a_call(j: Journey, in_app, *, for_other: bool, mistakes: list[str], 
     return reference
 
 
-@pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases()))
+@pytest.mark.parametrize("lang, js, phone", list(journey_cases()))
 def test_relative_tells_of_a_concern_and_asks_a_call_for_someone_else(
         portal_server, fresh_context, axe_findings, axe_mirror, translate, in_app, fresh_limits, lang, js, phone):
     j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone, who="The relative")
@@ -622,7 +622,7 @@ def add_to_my_list(j: Journey, index: int) -> str:
     return name
 
 
-@pytest.mark.parametrize(("lang", "js", "phone"), list(journey_cases()))
+@pytest.mark.parametrize("lang, js, phone", list(journey_cases()))
 def test_digi_guide_helps_at_a_library_computer_then_the_next_resident_sends_a_callback(
         portal_server, fresh_context, axe_findings, axe_mirror, translate, in_app, fresh_limits, lang, js, phone):
     j = start(fresh_context, axe_findings, axe_mirror, translate, lang=lang, js=js, phone=phone, who="The digi-guide")
