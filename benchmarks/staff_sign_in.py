@@ -34,7 +34,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "benchmark password of some length"
+PASSWORD = "benchmark password of some length"  # noqa: S105 - a throwaway account in a throwaway database
 
 
 def free_port() -> int:
@@ -68,7 +68,8 @@ class Browser:
 
 
 def token_of(page: str) -> str:
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    found = (re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+             or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page))
     return found.group(1)
 
 
@@ -140,8 +141,8 @@ def main() -> None:
         statuses = at_once(args.wrong, lambda i: browsers[i].open("/en/staff/sign-in", {
             "csrf_token": tokens[i], "email": email, "password": f"wrong guess {i}"})[0])
         with engine.connect() as connection:
-            failures, locked = connection.execute(text("SELECT failed_sign_ins, locked_until FROM staff_user WHERE email = :e"),
-                                                  {"e": email}).one()
+            failures, locked = connection.execute(
+                text("SELECT failed_sign_ins, locked_until FROM staff_user WHERE email = :e"), {"e": email}).one()
         print(f"{args.wrong} wrong passwords at once through {args.workers} workers: answers {sorted(set(statuses))}, "
               f"failures counted {failures}, sign-ins delayed until {locked}")
 
