@@ -49,8 +49,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from portal import (assets, cache, cli, compression, crypto, db, errors, formatting, forms, i18n, limits, outbox,
-                        public_computer, retention, security)
+    from portal import (
+        assets,
+        cache,
+        cli,
+        compression,
+        crypto,
+        db,
+        errors,
+        formatting,
+        forms,
+        i18n,
+        limits,
+        outbox,
+        public_computer,
+        retention,
+        security,
+    )
 
     # First, so that its after_request runs last: it compresses the body every other hook has finished.
     compression.init_app(app)
@@ -73,7 +88,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = app.config["PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Flask's own middleware pattern; its stubs type wsgi_app as a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.context_processor(lambda: {"service": formatting.service_in_page_language(app.config["SERVICE"])})
@@ -86,18 +102,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.catalogue.views import bp as catalogue_bp
     from portal.concern.views import bp as concern_bp
     from portal.feedback.views import bp as feedback_bp
+    from portal.imports.views import bp as staff_imports_bp
     from portal.mylist.views import bp as mylist_bp
     from portal.pages.views import bp as pages_bp
     from portal.preferences.views import bp as preferences_bp
     from portal.staff.views_admin import bp as staff_admin_bp
     from portal.staff.views_auth import bp as staff_auth_bp
     from portal.staff.views_catalogue import bp as staff_catalogue_bp
-    from portal.imports.views import bp as staff_imports_bp
     from portal.staff.views_queue import bp as staff_queue_bp
     from portal.staff.views_stats import bp as staff_stats_bp
 
-    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp, staff_auth_bp,
-                      staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp, staff_imports_bp):
+    for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp,
+                      staff_auth_bp, staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp,
+                      staff_imports_bp):
         app.register_blueprint(blueprint)
     from portal.opendata.views import bp as opendata_bp
     app.register_blueprint(opendata_bp)

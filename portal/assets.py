@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
     static_dir = Path(app.root_path).parent / "static"
     out_dir = Path(app.instance_path) / "assets"
     manifest = build(static_dir, out_dir)
-    app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(out_dir), prefix="static/",  # type: ignore[method-assign]  # Flask's own middleware pattern; its stubs type wsgi_app as a method
+    # Flask's own middleware pattern; its stubs type wsgi_app as a method.
+    app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(out_dir), prefix="static/",  # type: ignore[method-assign]
                               immutable_file_test=lambda path, url: True, add_headers_function=add_static_headers)
     app.jinja_env.globals["asset_url"] = lambda name: f"/static/{manifest[name]}"

@@ -190,7 +190,8 @@ def _public_address(app: Flask) -> None:
             raise ValueError("PORTAL_BASE_URL must be like https://portal.example.fi (no path).")
         app.config["SERVER_NAME"] = parts.netloc
         app.config["PREFERRED_URL_SCHEME"] = parts.scheme
-        app.wsgi_app = _public_scheme(app.wsgi_app, parts.scheme)  # type: ignore[method-assign]  # Flask's own middleware pattern; its stubs type wsgi_app as a method
+        # Flask's own middleware pattern; its stubs type wsgi_app as a method.
+        app.wsgi_app = _public_scheme(app.wsgi_app, parts.scheme)  # type: ignore[method-assign]
         hosts = hosts or [parts.hostname]
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = hosts or LOCAL_HOSTS
@@ -225,7 +226,8 @@ def _trusted_hosts_only(wsgi_app, hosts: list[str]):
 
 def init_app(app: Flask) -> None:
     _public_address(app)
-    app.wsgi_app = _trusted_hosts_only(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]  # Flask's own middleware pattern; its stubs type wsgi_app as a method
+    # Flask's own middleware pattern; its stubs type wsgi_app as a method.
+    app.wsgi_app = _trusted_hosts_only(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
     csrf.init_app(app)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
