@@ -189,3 +189,53 @@ def test_our_importer_reads_the_export_back(client, app, fresh_app, db):
     with fresh_app.app_context(), portal_db.transaction() as session:
         again = importer.import_linked_events(pages, session, now=now)
     assert (again.new, again.changed) == (0, 0)  # the export is stable: a second read changes nothing
+
+
+def test_a_deleted_activity_reaches_linked_events_readers(fresh_app, tmp_path):
+    """Removed here (an import's sync), the activity is in show_deleted as the real API has it, only then,
+    and a second catalogue reading our export removes its copy."""
+    import datetime as dt
+
+    from app_setup import database_url, make_app
+    from sqlalchemy import func, select
+    from test_imports_linked_events import event, page
+
+    from portal.catalogue import schedule
+    from portal.catalogue.models import Activity
+    from portal.demo.loader import load_postal_areas
+    from portal.imports import linked_events as importer
+
+    now = schedule.local_now()
+    day = (now + dt.timedelta(days=7)).date()
+    source_event = event("helsinki:x1", f"{day}T10:00:00Z", f"{day}T11:00:00Z")
+    reader = make_app(database_url(tmp_path, "reader"))
+    try:
+        for app in (fresh_app, reader):
+            with app.app_context(), portal_db.transaction() as session:
+                load_postal_areas(session)
+        with fresh_app.app_context(), portal_db.transaction() as session:
+            assert importer.import_linked_events([page(source_event)], session, now=now).new == 1
+        ours = fresh_app.test_client()
+        exported = get(ours, "/api/linked-events/v1/event/?include=location")
+        with reader.app_context(), portal_db.transaction() as session:
+            assert importer.import_linked_events([exported], session, now=now).new == 1
+        before = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        removal = {"id": "helsinki:x1", "deleted": True, "last_modified_time": "2026-11-30T12:00:00Z",
+                   "name": {"fi": "POISTETTU", "sv": "RADERAD", "en": "DELETED"}}
+        with fresh_app.app_context(), portal_db.transaction() as session:
+            assert importer.import_linked_events([page(removal)], session, now=now).removed == 1
+
+        assert get(ours, "/api/linked-events/v1/event/")["data"] == []
+        shown = get(ours, f"/api/linked-events/v1/event/?show_deleted=true&last_modified_since={before}")
+        [gone] = shown["data"]
+        assert shown["meta"]["count"] == 1 and gone["id"] == exported["data"][0]["id"]
+        assert set(gone) == {"id", "deleted", "last_modified_time", "name"} and gone["deleted"] is True
+        assert get(ours, "/api/linked-events/v1/event/?show_deleted=true"
+                         "&last_modified_since=2999-01-01T00:00:00Z")["data"] == []
+
+        with reader.app_context(), portal_db.transaction() as session:
+            assert importer.import_linked_events([shown], session, now=now).removed == 1
+        with reader.app_context():
+            assert portal_db.session().scalar(select(func.count(Activity.id))) == 0
+    finally:
+        reader.extensions["db_engine"].dispose()

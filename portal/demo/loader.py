@@ -37,8 +37,10 @@ def _clock(value: str) -> dt.time:
 
 
 def clear_catalogue(db: Session) -> None:
+    from portal.imports.models import DeletedActivity  # the new catalogue's ids start over
+
     for model in (ActivityIndex, Cancellation, OneOffDate, WeeklySlot, ActivityText, Activity, Venue, Organiser,
-                  PostalArea):
+                  PostalArea, DeletedActivity):
         db.execute(delete(model))
 
 

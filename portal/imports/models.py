@@ -66,3 +66,14 @@ class CalendarFeed(Base):
     added_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class DeletedActivity(Base):
+    """An activity that was removed (by an import's sync or an editor), so that the Linked Events export's
+    show_deleted can tell its readers to remove it too, as the real API does. Cleared when the demo
+    catalogue is loaded again (its ids start over)."""
+
+    __tablename__ = "deleted_activity"
+
+    activity_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    deleted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

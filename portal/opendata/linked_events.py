@@ -186,6 +186,16 @@ def events(activity, now: dt.datetime, include_location: bool = False) -> list[d
     return [head, *subs]
 
 
+# The real API's placeholder name for a deleted event (its texts are gone).
+DELETED_NAME = {"fi": "POISTETTU", "sv": "RADERAD", "en": "DELETED"}
+
+
+def deleted_event(activity_id: int, deleted_at: dt.datetime) -> dict:
+    """A removed activity as Linked Events answers show_deleted: only its id, deleted, when, a placeholder."""
+    return {"id": event_id(activity_id), "deleted": True, "last_modified_time": _stamp(deleted_at),
+            "name": dict(DELETED_NAME)}
+
+
 def event_count(activity, now: dt.datetime) -> int:
     return 1 + (len(_occurrences(activity, now)) if is_series(activity, now) else 0)
 

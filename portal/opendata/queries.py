@@ -62,10 +62,22 @@ def venue(venue_id: int) -> Venue | None:
 
 
 def last_modified() -> dt.datetime | None:
-    """When any activity last changed (UTC): the open data's Last-Modified."""
-    return db.session().scalar(select(func.max(Activity.updated_at)))
+    """When any activity last changed or was removed (UTC): the open data's Last-Modified."""
+    from portal.imports.models import DeletedActivity
+
+    session = db.session()
+    moments = [session.scalar(select(func.max(Activity.updated_at))),
+               session.scalar(select(func.max(DeletedActivity.deleted_at)))]
+    return max((m for m in moments if m is not None), default=None)
 
 
 def catalogue_version() -> int:
     """Raised by every write to the catalogue: the open data's ETag is made of it."""
     return catalogue_queries.catalogue_version()
+
+
+def deleted_activities(since: dt.datetime | None = None) -> list[tuple[int, dt.datetime]]:
+    """(activity id, deleted at) of removed activities, for show_deleted; after `since` when given."""
+    from portal.imports import deletions
+
+    return [(d.activity_id, d.deleted_at) for d in deletions.since(db.session(), since)]

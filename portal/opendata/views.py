@@ -228,7 +228,10 @@ def le_events():
         return cached
     now = schedule.local_now()
     counts = _event_counts(since, now)
-    total, start = sum(n for _, n in counts), (page - 1) * size
+    live, start = sum(n for _, n in counts), (page - 1) * size
+    # Deleted activities come after the live ones, as the real API's placeholders (only with show_deleted).
+    deleted = queries.deleted_activities(since) if request.args.get("show_deleted") in ("true", "1", "True") else []
+    total = live + len(deleted)
     wanted, position, skip = [], 0, 0
     for activity_id, n in counts:
         if position + n > start and position < start + size:
@@ -240,6 +243,9 @@ def le_events():
     for activity in queries.activities_by_ids(wanted):
         data += linked_events.events(activity, now, include_location)
     data = data[skip:skip + size]
+    if start + size > live:  # the page reaches past the live events into the deleted ones
+        first = max(start - live, 0)
+        data += [linked_events.deleted_event(i, at) for i, at in deleted[first:first + size - len(data)]]
     return _json(linked_events.page(
         data, total, _le_page_url("opendata.le_events", page + 1) if start + size < total else None,
         _le_page_url("opendata.le_events", page - 1) if page > 1 else None))
