@@ -60,7 +60,8 @@ def build_activity(record: dict, organisers: dict, venues: dict, today: dt.date)
         languages=frozenset(record["languages"]),
         price_cents=0 if record["price"].get("free") else round(record["price"]["euros"] * 100),
         discounts=record.get("discounts", []), join_mode=record["join"], join_phone=record.get("join_phone"),
-        online=record.get("online", False), access={k: v for k, v in record.get("access", {}).items() if v != "unknown"},
+        online=record.get("online", False),
+        access={k: v for k, v in record.get("access", {}).items() if v != "unknown"},
         access_checked_on=_days_ago(today, record.get("access_checked_days_ago")),
         last_checked_on=_days_ago(today, record.get("last_checked_days_ago", 30)),
     )
@@ -68,12 +69,13 @@ def build_activity(record: dict, organisers: dict, venues: dict, today: dt.date)
         activity.texts[lang] = ActivityText(lang=lang, **{k: text.get(k, "") for k in TEXT_FIELDS})
     activity.weekly = [WeeklySlot(weekday=WEEKDAYS.index(w["day"]), starts=_clock(w["start"]), ends=_clock(w["end"]))
                        for w in record.get("weekly", [])]
-    activity.dates = [OneOffDate(starts=dt.datetime.combine(today + dt.timedelta(days=d["in_days"]), _clock(d["start"])),
-                                 ends=dt.datetime.combine(today + dt.timedelta(days=d["in_days"]), _clock(d["end"])))
-                      for d in record.get("dates", [])]
+    activity.dates = [
+        OneOffDate(starts=dt.datetime.combine(today + dt.timedelta(days=d["in_days"]), _clock(d["start"])),
+                   ends=dt.datetime.combine(today + dt.timedelta(days=d["in_days"]), _clock(d["end"])))
+        for d in record.get("dates", [])]
     if wanted := record.get("cancelled_occurrences"):
         now = dt.datetime.combine(today, dt.time(0))
-        coming = [o for o in schedule.upcoming(activity, now, count=max(wanted))]
+        coming = list(schedule.upcoming(activity, now, count=max(wanted)))
         activity.cancellations = [Cancellation(day=coming[n - 1].starts.date()) for n in wanted if n <= len(coming)]
     return activity
 

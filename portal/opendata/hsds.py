@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -207,9 +208,10 @@ def service(activity, lang: str, now: dt.datetime) -> dict:
 
 def service_at_location(activity, lang: str, nested_location: bool = True) -> dict:
     activity_codes = [fact.code for fact in vocab.FACTS if fact.about == "activity"]
-    found = {"id": uid("service_at_location", activity.id, activity.venue_id),
-             "service_id": uid("service", activity.id), "location_id": uid("location", activity.venue_id),
-             "description": _fact_sentence(activity.facts(), activity_codes)}
+    found: dict[str, Any] = {"id": uid("service_at_location", activity.id, activity.venue_id),
+                             "service_id": uid("service", activity.id),
+                             "location_id": uid("location", activity.venue_id),
+                             "description": _fact_sentence(activity.facts(), activity_codes)}
     if nested_location:
         found["location"] = location(activity.venue, lang)
     return found

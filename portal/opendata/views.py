@@ -232,7 +232,8 @@ def le_events():
     # Deleted activities come after the live ones, as the real API's placeholders (only with show_deleted).
     deleted = queries.deleted_activities(since) if request.args.get("show_deleted") in ("true", "1", "True") else []
     total = live + len(deleted)
-    wanted, position, skip = [], 0, 0
+    wanted: list[int] = []
+    position, skip = 0, 0
     for activity_id, n in counts:
         if position + n > start and position < start + size:
             if not wanted:
