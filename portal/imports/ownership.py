@@ -1,7 +1,8 @@
 """Which of an imported activity's editing-form fields the source owns. The importer replaces these on
 every run (see portal/imports/linked_events.py and calendars.py), so the staff editor shows them without
 letting them be changed, and the server puts the stored value back whatever was posted: an edit there
-would be lost at the next sync, and a client can post anything."""
+would be lost at the next sync, and a client can post anything. The editor's form helpers are in
+portal/staff/source_fields.py, which portal/imports/views.py tells how to find an activity's source."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -39,44 +40,3 @@ def explanation(link: SourceLink) -> str:
     if link.source == "linked_events":
         return str(_l("This comes from Linked Events and is updated from there."))
     return str(_l("This comes from the organiser's own calendar and is updated from there."))
-
-
-def _field(form, name: str):
-    if "." in name:
-        group, field = name.split(".", 1)
-        return getattr(form[group].form, field)
-    return form[name]
-
-
-def keep_source_values(form, stored: dict, owned: set[str]) -> None:
-    """Replace whatever was posted for an owned field with the stored value (never trust the client)."""
-    for name in owned:
-        field = _field(form, name)
-        if "." in name:
-            group, key = name.split(".", 1)
-            field.data = (stored.get(group) or {}).get(key, "")
-        else:
-            field.data = stored.get(name, field.default)
-        field.raw_data = None
-
-
-def lock(form, owned: set[str], why: str) -> None:
-    """Show owned fields disabled, with the plain reason as their hint."""
-    for name in owned:
-        field = _field(form, name)
-        field.render_kw = {**(field.render_kw or {}), "disabled": True}
-        field.description = why
-
-
-def valid_apart_from_owned(form, owned: set[str]) -> bool:
-    """form.validate_on_submit(), but a source's own value that our form would refuse (an event that ends
-    when it starts, say) is not the editor's mistake: owned fields' errors are dropped."""
-    if not form.is_submitted():
-        return False
-    form.validate()
-    for name in owned:
-        _field(form, name).errors = []
-    for sub in (form[f"text_{lang}"].form for lang in vocab.UI_LANGUAGES):
-        sub._errors = None
-    form._errors = None
-    return not form.errors

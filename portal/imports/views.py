@@ -8,12 +8,22 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.imports import calendars, queries
+from portal.imports import calendars, ownership, queries
 from portal.imports.runs import REASONS
+from portal.staff import source_fields
 from portal.staff.auth import requires, signed_in
 from portal.staff.forms import StaffForm
 
 bp = Blueprint("staff_imports", __name__, url_prefix="/<lang>/staff/imports")
+
+
+def _owned_by_source(activity_id: int) -> tuple[set[str], str] | None:
+    """For the staff listing editor: the fields an imported activity's source owns, and why."""
+    link = queries.origin(activity_id)
+    return (ownership.owned_fields(link), ownership.explanation(link)) if link is not None else None
+
+
+source_fields.register(_owned_by_source)
 
 
 def _calendar_address(_form, field) -> None:

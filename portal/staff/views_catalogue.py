@@ -9,8 +9,7 @@ from portal.catalogue import schedule
 from portal.catalogue.display import language_options
 from portal.feedback import queries as reports
 from portal.forms import ActionForm
-from portal.imports import ownership, queries as imports
-from portal.staff import listings, queries
+from portal.staff import listings, queries, source_fields
 from portal.staff.auth import requires, signed_in
 from portal.staff.listing_form import ActivityForm
 from portal.staff.listing_states import LISTING_CHANGE
@@ -52,16 +51,17 @@ def edit(activity_id: int | None):
         abort(404)
     form = ActivityForm(data=listings.form_data(activity) if activity and request.method == "GET" else None)
     form.venue_id.choices, form.organiser_id.choices = listings.choices()
-    origin = imports.origin(activity.id) if activity else None
-    owned = ownership.owned_fields(origin)
-    if activity is not None and origin is not None:  # what the source owns is shown, never taken from the post
+    # An imported activity: what its source owns is shown, never taken from the post.
+    from_source = source_fields.owned(activity.id) if activity else None
+    owned = from_source[0] if from_source else set()
+    if activity is not None and from_source is not None:
         if request.method == "POST":
-            ownership.keep_source_values(form, listings.form_data(activity), owned)
-        ownership.lock(form, owned, ownership.explanation(origin))
+            source_fields.keep_source_values(form, listings.form_data(activity), owned)
+        source_fields.lock(form, owned, from_source[1])
     form.languages.choices = language_options()
     if not staff.has("editor"):
         form.organiser_id.choices = [c for c in form.organiser_id.choices if c[0] == staff.organiser_id]
-    submitted = ownership.valid_apart_from_owned(form, owned) if owned else form.validate_on_submit()
+    submitted = source_fields.valid_apart_from_owned(form, owned) if owned else form.validate_on_submit()
     if submitted and "preview" not in request.form:
         if staff.has("editor"):
             activity = listings.apply(activity, form.data, form.checked.data, staff)
