@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import db
+from portal.catalogue.indexing import bump_version
 from portal.feedback.models import ListingReport
 
 
@@ -24,6 +25,8 @@ def create(activity_id: int, kind: str, text: str, ui_language: str, submission:
         if existing := db.session().scalar(select(ListingReport).where(ListingReport.submission == submission)):
             return existing
         raise
+    # The listing now says it is being checked: pages cached for the old version must not be served.
+    bump_version(session)
     return report
 
 

@@ -9,6 +9,7 @@ from typing import cast
 from sqlalchemy import CursorResult, select, update
 
 from portal import crypto, db
+from portal.catalogue.indexing import bump_version
 from portal.catalogue.models import Activity, Venue
 from portal.db import utcnow
 from portal.feedback.models import ListingReport
@@ -83,4 +84,5 @@ def resolve_report(report_id: int, staff: StaffUser) -> bool:
         resolved.values(status="resolved", resolved_at=utcnow(), resolved_by_id=staff.id))).rowcount
     if changed:
         audit.add(session, staff.id, "resolve", "listing_report", report_id)
+        bump_version(session)  # the listing no longer says it is being checked, cached copies included
     return bool(changed)
