@@ -42,6 +42,7 @@ def without_phone(app, key: str, catalogue, website: bool = True):
     """The activity, and its organiser, with no phone number (and no website if so asked), for the
     length of the test; the shared test catalogue is put back afterwards."""
     from portal import db as portal_db
+    from portal.catalogue.indexing import bump_version
     from portal.catalogue.models import Activity
 
     with app.app_context():
@@ -51,11 +52,13 @@ def without_phone(app, key: str, catalogue, website: bool = True):
         activity.join_phone = activity.organiser.phone = None
         if not website:
             activity.organiser.website = None
+        bump_version(session)  # as every write to the catalogue does, so cached pages are not served
         session.commit()
         try:
             yield
         finally:
             activity.join_phone, activity.organiser.phone, activity.organiser.website = kept
+            bump_version(session)
             session.commit()
             session.close()
 
