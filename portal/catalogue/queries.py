@@ -56,7 +56,9 @@ def search(f: catalogue_filters.Filters, page_size: int | None = None) -> Result
     keep_index_current()
     lang, size, version = current_language(), page_size or current_app.config["PAGE_SIZE"], catalogue_version()
     # Where each page ends, so that the next one is a seek from there rather than an offset.
-    page_key = f"{_count_key(f, lang)}:{f.sort}:{f.near if f.sort == 'nearest' else ''}:{size}:"
+    # Sorting by name sorts by the name in the page's language, so its page ends differ per language.
+    page_key = (f"{_count_key(f, lang)}:{f.sort}:{f.near if f.sort == 'nearest' else ''}:"
+                f"{lang if f.sort == 'name' else ''}:{size}:")
     after = cache.get("page-end", page_key + str(f.page - 1), version=version) if f.page > 1 else None
     results = activities_matching(db.session(), f, lang, places(), size, count=count(f), after=after)
     if results.last_key is not None:
