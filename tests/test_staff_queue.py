@@ -16,7 +16,6 @@ from staff_support import (
     audit_entries,
     load,
     make_staff,
-    reset_limits,
     sign_in,
     soup,
     text_of,
@@ -34,11 +33,7 @@ from portal.states import Refused
 MODELS = {"callback": CallbackRequest, "concern": ConcernNotice}
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from flask import g
 from flask_babel import force_locale
 from form_support import hidden_fields, resident
-from staff_support import act, add_callback, add_concern, audit_entries, load, make_staff, reset_limits, sign_in, soup
+from staff_support import act, add_callback, add_concern, audit_entries, load, make_staff, sign_in, soup
 
 from portal.callback.models import CallbackRequest
 from portal.callback.states import CALLBACK
@@ -26,11 +26,7 @@ MODELS = {"callback": CallbackRequest, "concern": ConcernNotice}
 MOVES = [(kind, move) for kind, table in TABLES.items() for move in table.transitions]
 
 
-@pytest.fixture(autouse=True)
-def _limits():
-    reset_limits()
-    yield
-    reset_limits()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 @pytest.fixture(scope="module")
