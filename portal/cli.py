@@ -68,14 +68,26 @@ def demo_synthetic(count: int):
 
 
 @demo.command("history")
-def demo_history():
-    """Replace callback requests and concern notices with a year of synthetic history."""
-    import datetime as dt
+@click.option("--replace", is_flag=True,
+              help="Also when real submissions exist: delete them (how many is shown first).")
+def demo_history(replace: bool):
+    """Replace callback requests and concern notices with a year of synthetic history, up to now.
+    Refuses while the database holds real submissions, unless --replace is given."""
+    from portal.demo.history import described as listed, generate, real_submissions, to_delete
 
-    from portal.demo.history import generate
-
-    counts = generate(dt.date.today())
-    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) + " generated.")
+    real = real_submissions()
+    if real and not replace:
+        raise click.ClickException(
+            f"This database holds real submissions ({listed(real)}); nothing was changed. To delete the real "
+            "callback requests and concern notices and replace them with demo history, run again with --replace.")
+    doomed = {what: n for what, n in to_delete().items() if n}
+    if doomed:
+        real_doomed = {what: n for what, n in real.items() if what in doomed}
+        kept = {what: n for what, n in real.items() if what not in doomed}
+        click.echo(f"Deleting {listed(doomed)}" + (f" (real ones among them: {listed(real_doomed)})" if real_doomed
+                                                   else "") + "." + (f" Kept: {listed(kept)}." if kept else ""))
+    counts = generate()
+    click.echo(listed(counts) + " generated.")
 
 
 catalogue = AppGroup("catalogue", help="The activity catalogue.")

@@ -1,16 +1,25 @@
-"""`flask demo load` and `flask demo synthetic`, through the CLI runner, on their own database."""
+"""`flask demo load`, `flask demo synthetic` and `flask demo history`, through the CLI runner, on their own
+database."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import catalogue_factory as factory
 import pytest
 from app_setup import database_url, make_app
 from page_checks import check_page
 from sqlalchemy import func, select
+from staff_support import add_callback, add_concern, flask_command, make_staff
 
 from portal import db as portal_db
+from portal.callback.models import CallbackRequest
 from portal.catalogue.models import Activity, ActivityIndex, PostalArea, Venue
 from portal.catalogue.vocab import DISTRICTS
+from portal.concern.models import ConcernNotice
+from portal.db import utcnow
+from portal.feedback.models import ListingReport
+from portal.staff.models import ItemNote
 
 DATA = Path(__file__).resolve().parent.parent / "portal" / "demo" / "data"
 
@@ -113,3 +122,121 @@ def test_the_app_can_be_made_twice_in_one_process(tmp_path):
 def test_db_upgrade_command_is_idempotent(fresh_app):
     result = fresh_app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output + repr(result.exception)
+
+
+# --- demo history: a year of submissions, never over real ones, never in the future -------------------------
+
+DATED = {CallbackRequest: ("created_at", "status_changed_at", "first_contact_at", "reached_at", "closed_at"),
+         ConcernNotice: ("created_at", "status_changed_at", "first_contact_at", "closed_at")}
+
+
+def latest_moment(app) -> dt.datetime:
+    with app.app_context():
+        session = portal_db.session()
+        return max(session.scalar(select(func.max(getattr(model, column)))) for model, columns in DATED.items()
+                   for column in columns)
+
+
+def history(app, *args: str):
+    return flask_command(app, "demo", "history", *args)
+
+
+def listing_report(app) -> int:
+    """A resident's report on a listing, as the report form stores it (64 hex digits of form token)."""
+    with app.app_context(), portal_db.transaction() as session:
+        organiser = factory.organiser(session, "report-org", {"fi": "Järjestäjä"})
+        found = factory.activity(session, "report-activity", organiser, None,
+                                 [factory.text("fi", "Tuolijumppa", "Jumppaa tuolilla.")])
+        session.flush()
+        report = ListingReport(activity_id=found.id, kind="time", text="Aika on muuttunut.", ui_language="fi",
+                               submission="a" * 64)
+        session.add(report)
+        session.flush()
+        return report.id
+
+
+def test_demo_history_on_an_empty_database_makes_a_year_and_nothing_after_now(fresh_app):
+    result = history(fresh_app)
+    finished = utcnow()
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert "Deleting" not in result.output  # there was nothing to delete
+    callbacks, concerns = count(fresh_app, CallbackRequest), count(fresh_app, ConcernNotice)
+    assert callbacks > 500 and concerns > 200
+    assert f"{callbacks} callback requests, {concerns} concern notices generated." in result.output
+    assert latest_moment(fresh_app) <= finished
+
+
+def test_demo_history_run_again_replaces_its_own_history_without_asking(fresh_app):
+    assert history(fresh_app).exit_code == 0
+    first = count(fresh_app, CallbackRequest)
+    again = history(fresh_app)
+    assert again.exit_code == 0, again.output
+    assert f"Deleting {first} callback requests" in again.output
+    assert "real" not in again.output
+    assert count(fresh_app, CallbackRequest) == first  # replaced, not doubled
+
+
+@pytest.mark.parametrize("hour", [0, 5, 7, 10, 13, 15, 23])
+def test_demo_history_dates_nothing_later_than_the_moment_given(fresh_app, hour):
+    # A working day at various hours (UTC): the old generator gave the day's submissions hours 6-13 and
+    # closed recent ones up to days later, whatever the time it ran.
+    from portal.demo.history import generate
+
+    now = dt.datetime(2026, 11, 25, hour, 30)  # a Wednesday
+    with fresh_app.app_context(), portal_db.transaction():
+        counts = generate(now)
+    assert counts["callback requests"] > 500
+    assert latest_moment(fresh_app) <= now
+    with fresh_app.app_context():
+        session = portal_db.session()
+        open_callbacks = session.scalar(select(func.count()).select_from(CallbackRequest).where(
+            CallbackRequest.status == "new", CallbackRequest.outcome.is_(None), CallbackRequest.closed_at.is_(None)))
+        closed = session.scalars(select(CallbackRequest).where(CallbackRequest.closed_at.is_not(None))).all()
+    assert open_callbacks > 0  # the last days are still waiting in the queue
+    assert closed and all(c.created_at <= c.first_contact_at <= c.closed_at <= now for c in closed)
+    assert all(c.status_changed_at == c.closed_at for c in closed)
+
+
+@pytest.mark.parametrize("real", ["callback", "concern", "listing report"])
+def test_demo_history_refuses_while_real_submissions_exist(fresh_app, real):
+    assert history(fresh_app).exit_code == 0  # some demo history first: only the real one counts
+    demo_callbacks = count(fresh_app, CallbackRequest)
+    if real == "callback":
+        kept = add_callback(fresh_app)
+        model, expected = CallbackRequest, "1 callback request"
+    elif real == "concern":
+        kept = add_concern(fresh_app)
+        model, expected = ConcernNotice, "1 concern notice"
+    else:
+        listing_report(fresh_app)
+        model, expected, kept = ListingReport, "1 listing report", None
+    before = {m: count(fresh_app, m) for m in (CallbackRequest, ConcernNotice, ListingReport)}
+    result = history(fresh_app)
+    assert result.exit_code != 0
+    assert expected in result.output and "--replace" in result.output and "nothing was changed" in result.output
+    assert {m: count(fresh_app, m) for m in before} == before
+    if kept is not None:
+        assert count(fresh_app, model, model.submission == kept.submission) == 1
+    assert count(fresh_app, CallbackRequest) >= demo_callbacks
+
+
+def test_demo_history_replace_says_what_it_deletes_then_deletes_it(fresh_app):
+    adviser = make_staff(fresh_app, ["adviser"])
+    callbacks = [add_callback(fresh_app) for _ in range(3)]
+    concern = add_concern(fresh_app)
+    report_id = listing_report(fresh_app)
+    with fresh_app.app_context(), portal_db.transaction() as session:
+        session.add(ItemNote(item_type="callback", item_id=callbacks[0].id, staff_id=adviser.id))
+        session.add(ItemNote(item_type="concern", item_id=concern.id, staff_id=adviser.id))
+    result = history(fresh_app, "--replace")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    deleting, generated = result.output.strip().splitlines()
+    assert deleting == ("Deleting 3 callback requests, 1 concern notice (real ones among them: 3 callback "
+                        "requests, 1 concern notice). Kept: 1 listing report.")
+    assert generated.endswith(" generated.")
+    real = [c.submission for c in callbacks] + [concern.submission]
+    assert count(fresh_app, CallbackRequest, CallbackRequest.submission.in_(real)) == 0
+    assert count(fresh_app, ConcernNotice, ConcernNotice.submission.in_(real)) == 0
+    assert count(fresh_app, ItemNote) == 0  # no old note is left to be shown on a new item with the same id
+    assert count(fresh_app, ListingReport, ListingReport.id == report_id) == 1
+    assert count(fresh_app, CallbackRequest) > 500

@@ -1,18 +1,27 @@
 """A year of synthetic callback requests and concern notices (`flask --app app demo history`), so the
 queue and the statistics show something meaningful. Proportions follow the advice line's Q3 2020
 report where it gives them (outcomes of contacts, the small Swedish share, relatives filing most
-concern notices); the rest are plausible. Deterministic for a given seed and day."""
+concern notices); the rest are plausible. Deterministic for a given seed and moment.
+
+It never destroys real data by surprise: what residents sent (anything whose form token is not one of
+the demo's) is counted first, and the command refuses while any exists unless told to replace it
+(`--replace`). Nothing it makes is dated later than the moment it runs."""
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, or_, select
 
 from portal import crypto, db
 from portal.callback.models import CallbackRequest
 from portal.concern.models import ConcernNotice
+from portal.db import utcnow
+from portal.feedback.models import ListingReport
 from portal.references import new_reference
+from portal.staff.models import ItemNote
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES, NO_ANSWER
 from portal.workdays import add_working_days, is_working_day
 
@@ -32,6 +41,54 @@ if set(CALLBACK_OUTCOME_WEIGHTS) != set(CALLBACK_OUTCOMES) or set(CONCERN_OUTCOM
     raise RuntimeError("the demo's outcome weights must name every outcome")
 
 
+# The submission key of everything this module makes starts so; a real form's key is 64 hex digits.
+DEMO_PREFIX = "history-"
+
+
+@dataclass(frozen=True)
+class SubmissionKind:
+    """A kind of thing residents send. `replaced`: this command deletes and remakes it; otherwise it
+    is only counted (its presence means the database is in real use) and always kept."""
+
+    label: str  # plural, for the command's messages
+    model: Any
+    replaced: bool
+    note_type: str | None = None  # ItemNote.item_type of the staff notes on it, deleted along with it
+
+    def real(self) -> Any:
+        """The condition for rows that a resident sent, not this demo."""
+        column = self.model.submission
+        return or_(column.is_(None), ~column.startswith(DEMO_PREFIX))
+
+
+# Extend this list when the demo makes (or must respect) another kind of submission.
+SUBMISSION_KINDS: list[SubmissionKind] = [
+    SubmissionKind("callback requests", CallbackRequest, replaced=True, note_type="callback"),
+    SubmissionKind("concern notices", ConcernNotice, replaced=True, note_type="concern"),
+    SubmissionKind("listing reports", ListingReport, replaced=False),
+]
+
+
+def real_submissions() -> dict[str, int]:
+    """How many real (not demo) submissions of each kind the database holds; kinds with none left out."""
+    session = db.session()
+    counts = {kind.label: session.scalar(select(func.count()).select_from(kind.model).where(kind.real())) or 0
+              for kind in SUBMISSION_KINDS}
+    return {label: n for label, n in counts.items() if n}
+
+
+def described(counts: dict[str, int]) -> str:
+    """{"callback requests": 1, "concern notices": 3} -> "1 callback request, 3 concern notices"."""
+    return ", ".join(f"{n} {label.removesuffix('s') if n == 1 else label}" for label, n in counts.items())
+
+
+def to_delete() -> dict[str, int]:
+    """What `generate` deletes: every row of the replaced kinds, real or demo."""
+    session = db.session()
+    return {kind.label: session.scalar(select(func.count()).select_from(kind.model)) or 0
+            for kind in SUBMISSION_KINDS if kind.replaced}
+
+
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -44,27 +101,44 @@ def _phone(rng: random.Random) -> str:
     return f"+35840{rng.randint(1000000, 9999999)}"
 
 
-def generate(today: dt.date, seed: int = 2026) -> dict[str, int]:
-    """Replace all callback requests and concern notices with a year of history. Commits."""
+def generate(now: dt.datetime | None = None, seed: int = 2026) -> dict[str, int]:
+    """Replace all callback requests and concern notices (and the staff notes on them) with a year of
+    history up to `now` (UTC, without a zone; default: this moment). Callers check real_submissions()
+    first. Nothing is dated after `now`: what would have happened later is still waiting."""
+    now = now or utcnow()
+    today = now.date()
     rng = random.Random(seed)
     session = db.session()
-    session.execute(delete(CallbackRequest))
-    session.execute(delete(ConcernNotice))
+    for kind in SUBMISSION_KINDS:
+        if kind.replaced:
+            if kind.note_type:
+                session.execute(delete(ItemNote).where(ItemNote.item_type == kind.note_type))
+            session.execute(delete(kind.model))
     counts = {"callback requests": 0, "concern notices": 0}
     day = today - dt.timedelta(days=365)
     while day <= today:
         if is_working_day(day):
             for _ in range(rng.randint(2, 7)):
-                session.add(_callback(rng, day, today))
-                counts["callback requests"] += 1
+                callback = _callback(rng, day, today, now)
+                if callback.created_at <= now:
+                    session.add(callback)
+                    counts["callback requests"] += 1
             for _ in range(rng.randint(1, 4)):
-                session.add(_concern(rng, day, today))
-                counts["concern notices"] += 1
+                concern = _concern(rng, day, today, now)
+                if concern.created_at <= now:
+                    session.add(concern)
+                    counts["concern notices"] += 1
         day += dt.timedelta(days=1)
     return counts
 
 
-def _callback(rng: random.Random, day: dt.date, today: dt.date) -> CallbackRequest:
+def _still_waiting(record: CallbackRequest | ConcernNotice, status: str) -> None:
+    """Back to the queue as it arrived: nobody has acted on it yet."""
+    record.status, record.status_changed_at = status, record.created_at
+    record.first_contact_at = record.closed_at = record.outcome = None
+
+
+def _callback(rng: random.Random, day: dt.date, today: dt.date, now: dt.datetime) -> CallbackRequest:
     created = _working_moment(rng, day)
     helping = rng.random() < 0.3
     record = CallbackRequest(
@@ -89,10 +163,14 @@ def _callback(rng: random.Random, day: dt.date, today: dt.date) -> CallbackReque
     else:
         record.status, record.reached_at = "closed", first
         record.closed_at = first + dt.timedelta(minutes=rng.randint(10, 90))
+    record.status_changed_at = record.closed_at
+    if record.closed_at > now:  # it would end later than now: still new
+        _still_waiting(record, "new")
+        record.reached_at = None
     return record
 
 
-def _concern(rng: random.Random, day: dt.date, today: dt.date) -> ConcernNotice:
+def _concern(rng: random.Random, day: dt.date, today: dt.date, now: dt.datetime) -> ConcernNotice:
     created = _working_moment(rng, day) - dt.timedelta(hours=rng.choice((0, 0, 10)))
     anonymous = rng.random() < 0.25
     personal = {"name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", "age": str(rng.randint(66, 97)),
@@ -117,4 +195,7 @@ def _concern(rng: random.Random, day: dt.date, today: dt.date) -> ConcernNotice:
     record.first_contact_at = max(record.first_contact_at, created + dt.timedelta(hours=1))
     record.status, record.outcome = "closed", _pick(rng, CONCERN_OUTCOME_WEIGHTS)
     record.closed_at = record.first_contact_at + dt.timedelta(days=rng.randint(0, 10))
+    record.status_changed_at = record.closed_at
+    if record.closed_at > now:  # it would end later than now: still received
+        _still_waiting(record, "received")
     return record
