@@ -11,6 +11,8 @@ import bleach
 from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "a"}
+# Pages staff write (portal/content) may also have section headings; an activity's description may not.
+PAGE_TAGS = ALLOWED_TAGS | {"h2", "h3"}
 ALLOWED_ATTRIBUTES = {"a": ["href"]}
 ALLOWED_PROTOCOLS = {"https", "http", "mailto", "tel"}
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z]")
@@ -27,14 +29,15 @@ def _link_attributes(attrs, new=False):
     return attrs
 
 
-def rich_text(text: str | None) -> Markup:
-    """Plain text becomes paragraphs (a blank line between them); HTML is reduced to the safe subset."""
+def rich_text(text: str | None, *, headings: bool = False) -> Markup:
+    """Plain text becomes paragraphs (a blank line between them); HTML is reduced to the safe subset
+    (with h2 and h3 as well when `headings`)."""
     if not text:
         return Markup("")
     if not _LOOKS_LIKE_HTML.search(text):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         return Markup("".join(f"<p>{escape(p)}</p>" for p in paragraphs))  # noqa: S704 - each paragraph escaped
-    cleaned = bleach.clean(_CODE_BLOCKS.sub("", text), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                           protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)
+    cleaned = bleach.clean(_CODE_BLOCKS.sub("", text), tags=PAGE_TAGS if headings else ALLOWED_TAGS,
+                           attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)
     # bleach has reduced it to the safe subset.
     return Markup(bleach.linkify(cleaned, callbacks=[_link_attributes], parse_email=False))  # noqa: S704

@@ -24,6 +24,7 @@ from portal.catalogue.models import (
     WeeklySlot,
 )
 from portal.catalogue.vocab import TEXT_FIELDS, WEEKDAYS
+from portal.demo.content import load_content
 
 DATA = Path(__file__).parent / "data"
 
@@ -97,4 +98,5 @@ def load_demo(db: Session, today: dt.date) -> dict[str, int]:
     db.flush()
     reindex(db, activities, schedule.local_now())
     counts.update(organisers=len(organisers), venues=len(venues), activities=len(activities))
+    counts.update(load_content(db, today))  # the pages staff keep: added once, never replaced
     return counts

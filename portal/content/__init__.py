@@ -1,0 +1,1 @@
+"""Pages staff keep themselves (carers, professionals, questions and answers) and current notices."""
