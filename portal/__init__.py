@@ -118,6 +118,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     from portal.opendata.views import bp as opendata_bp
     app.register_blueprint(opendata_bp)
+    from portal.resident_feedback.views import bp as resident_feedback_bp
+    app.register_blueprint(resident_feedback_bp)
     _commands_as_units_of_work(app.cli)
     return app
 

@@ -27,6 +27,7 @@ MESSAGE_LIMIT = 500
 class CallbackForm(PortalForm):
     submission_kind = "callback"
     for_whom = HiddenField(default="me")
+    activity = HiddenField()  # the activity asked about, when the form was opened from its page
     # The helper's own details come first on the page when someone fills this in for another person.
     helper_name = short_text(_l("Your name"), 100)
     helper_phone = StringField(_l("Your phone number (optional)"), validators=[Length(max=30), PhoneNumber()],

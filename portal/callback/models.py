@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.crypto import EncryptedText
@@ -30,3 +30,5 @@ class CallbackRequest(HandledItem, Base):
     helper_phone: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     reached_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # "Ask about this activity": the activity the form was opened from (portal/callback/about_activity.py).
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))

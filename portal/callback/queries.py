@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import db, outbox
+from portal.callback import about_activity
 from portal.callback.forms import CallbackForm
 from portal.callback.models import CallbackRequest
 from portal.forms import e164, parse_phone
@@ -46,6 +47,7 @@ def save_request(form: CallbackForm, ui_language: str) -> CallbackRequest:
         voicemail_ok=form.voicemail_ok.data == "yes",
         helper_name=form.helper_name.data if form.helping else None,
         helper_phone=e164(helper_phone) if form.helping and helper_phone else None,
+        activity_id=about_activity.activity_id(form.activity.data),
     )
     session = db.session()
     session.add(request)

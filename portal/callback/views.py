@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import db, limits
-from portal.callback import queries
+from portal.callback import about_activity, queries
 from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
 from portal.callback.states import CALLBACK
 from portal.errors import expired_form_again, keeps_input_when_expired
@@ -17,6 +17,7 @@ bp = Blueprint("callback", __name__, url_prefix="/<lang>/callback")
 
 # What a resident is told about their request's state: the words are in the state table.
 STATE_TEXT = CALLBACK.resident_texts
+bp.add_app_template_global(about_activity.asked_about, "asked_about_activity")
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -25,6 +26,7 @@ def ask():
     if request.method == "GET":
         form.for_whom.data = "other" if request.args.get("for") == "other" else "me"
         form.call_language.data = current_language()
+        about_activity.prefill(form, request.args.get("activity"))  # "Ask about this activity"
         return _form_page(form)
     if form.looks_automated:
         abort(400)
