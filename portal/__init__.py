@@ -101,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.catalogue.api import bp as api_bp
     from portal.catalogue.views import bp as catalogue_bp
     from portal.concern.views import bp as concern_bp
+    from portal.content.views import bp as content_bp, staff_bp as staff_content_bp
     from portal.feedback.views import bp as feedback_bp
     from portal.imports.views import bp as staff_imports_bp
     from portal.mylist.views import bp as mylist_bp
@@ -114,7 +115,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (pages_bp, preferences_bp, catalogue_bp, api_bp, callback_bp, concern_bp, mylist_bp, feedback_bp,
                       staff_auth_bp, staff_queue_bp, staff_stats_bp, staff_admin_bp, staff_catalogue_bp,
-                      staff_imports_bp):
+                      staff_imports_bp, content_bp, staff_content_bp):
         app.register_blueprint(blueprint)
     from portal.opendata.views import bp as opendata_bp
     app.register_blueprint(opendata_bp)

@@ -76,8 +76,7 @@ def test_a_missing_translation_is_shown_in_finnish_and_says_so(app, pages):
         assert words(page.h1) == "Kysy Seniori-infolta"
         notice = page.select_one(".translation-missing")
         assert notice["lang"] == "sv"
-        assert words(notice) == ("Den här sidan har inte översatts till sidans språk ännu, "
-                                 "så den visas på finska.")
+        assert words(notice) == "Den här sidan har inte översatts till svenska ännu, så den visas på finska."
         # The English version is still its own.
         assert words(soup(visitor(app).get("/en/questions")).h1) == "Ask Seniori-info"
     finally:

@@ -220,7 +220,7 @@ välbefinnande och delaktighet. Vi berättar om stadens, organisationernas och f
 finska och svenska.</p>
 <h2>Jag når inte min närståendes egen kontaktperson inom hemvården. Vem ska jag ringa?</h2>
 <p>Den egna kontaktpersonen är den första du ska kontakta, om du redan är klient inom hemvården eller
-socialarbetet. På sidan ”Hitta din egen kontaktperson” ser du var du hittar numret. Om du ändå inte når någon,
+socialarbetet. På sidan ”Hitta din egen kontakt” ser du var du hittar numret. Om du ändå inte når någon,
 ring oss. Vi tar reda på vem som sköter ärendet.</p>
 <h2>Jag hittar inte min hälsostations kontaktuppgifter.</h2>
 <p>Ring oss, så letar vi fram dem tillsammans. Detsamma gäller till exempel den rehabiliterande
