@@ -64,8 +64,8 @@ def test_a_published_notice_shows_in_each_language_from_its_first_to_its_last_da
         for lang in LANGS:
             found = any(texts[f"text_{lang}"] in text for text in notices_on(reader.get(f"/{lang}/")))
             assert found is shown, (offset, lang)
-        contact = any(texts["text_en"] in text for text in notices_on(reader.get("/en/contact")))
-        assert contact is shown, offset
+        for path in ("/en/contact", "/en/callback"):
+            assert any(texts["text_en"] in text for text in notices_on(reader.get(path))) is shown, (offset, path)
 
 
 def test_a_notice_without_a_translation_shows_the_finnish_text_marked_as_finnish(app, editor):
