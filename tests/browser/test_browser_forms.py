@@ -88,10 +88,10 @@ def callback_records(in_app, **where) -> list:
     from portal.callback.models import CallbackRequest
 
     def query(session):
-        statement = select(CallbackRequest)
-        for name, value in where.items():
-            statement = statement.where(getattr(CallbackRequest, name) == value)
-        return list(session.scalars(statement))
+        # Names and phones are encrypted with a fresh nonce each time, so SQL cannot compare them: the
+        # rows are decrypted and compared here.
+        return [record for record in session.scalars(select(CallbackRequest))
+                if all(getattr(record, name) == value for name, value in where.items())]
 
     return in_app(query)
 
