@@ -82,6 +82,12 @@ def test_a_missing_translation_is_shown_in_finnish_and_says_so(app, pages):
     finally:
         with app.app_context(), portal_db.transaction() as session:
             session.execute(ContentPage.__table__.delete().where(ContentPage.id == pages["questions"]))
+        # A page nobody has written yet says so, in the page's language, and gives the number to call.
+        empty = visitor(app).get("/en/questions")
+        assert empty.status_code == 200
+        assert words(soup(empty).h1) == "Questions and answers"
+        assert "This page has no text yet. Call us and we will answer you." in text_of(empty)
+        with app.app_context(), portal_db.transaction() as session:
             load_content(session, dt.date.today())
         pages["questions"] = objects(app, select(ContentPage).where(ContentPage.slug == "questions"))[0].id
 

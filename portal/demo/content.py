@@ -4,6 +4,7 @@ already written are left as they are, so `demo load` never overwrites an editor'
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from portal.content.models import ContentPage, ContentVersion
 from portal.sanitise import rich_text
 
 REVIEW_EVERY = dt.timedelta(days=180)
+_WRAPPED = re.compile(r"(?<!>)\n(?!<)")  # a line break inside a paragraph of the texts below
 
 CARERS = {
     "fi": ("Omaishoitajalle", """
@@ -283,8 +285,9 @@ def load_content(db: Session, today: dt.date) -> dict[str, int]:
             continue
         page = ContentPage(slug=slug, kind=kind)
         for lang, (title, body) in versions.items():
-            page.versions[lang] = ContentVersion(lang=lang, title=title, body=str(rich_text(body, headings=True)),
-                                                 reviewed_on=today, review_by=today + REVIEW_EVERY)
+            html = str(rich_text(_WRAPPED.sub(" ", body).strip(), headings=True))
+            page.versions[lang] = ContentVersion(lang=lang, title=title, body=html, reviewed_on=today,
+                                                 review_by=today + REVIEW_EVERY)
         db.add(page)
         added += 1
     db.flush()
