@@ -31,7 +31,8 @@ KINDS = ["home", "catalogue", "catalogue-filtered", "catalogue-empty", "catalogu
          "activity-finnish-only", "my-list", "my-list-empty", "my-list-shared", "handout", "callback",
          "callback-errors", "callback-sent", "callback-status", "concern-start",
          *(f"concern-{step}" for step in STEP_ORDER), "concern-check", "concern-sent", "report", "contact", "privacy",
-         "accessibility", "public-computer", "staff-sign-in", "not-found"]
+         "accessibility", "public-computer", "staff-sign-in", "not-found", "feedback-contact", "feedback-thanks",
+         "found-again", "found-thanks"]
 
 
 def java() -> str | None:
@@ -94,6 +95,11 @@ def render_all(app, catalogue) -> dict[str, str]:
         keep("public-computer", lang, shared.get(f"/{lang}/"))
         assert 'class="clear-bar"' in pages[f"public-computer/{lang}"], "public-computer mode did not switch on"
         keep("not-found", lang, get(f"/{lang}/no-such-page"), status=404)
+        keep("feedback-contact", lang, get(f"/{lang}/feedback/callback"))
+        keep("feedback-thanks", lang, get(f"/{lang}/feedback/thanks"))
+        keep("found-again", lang, person.post(f"/{lang}/feedback/found", data={"back": f"/{lang}/activities"},
+                                              headers={"Sec-Fetch-Site": "same-origin"}), status=400)
+        keep("found-thanks", lang, get(f"/{lang}/feedback/found/thanks?answer=no"))
     limiter.reset()
     return pages
 
