@@ -216,7 +216,8 @@ def draft_of(app, client) -> ConcernDraft | None:
 
 # --- the callback form ---------------------------------------------------------------------------------
 
-CALLBACK_DEFAULTS = {"call_language": "fi", "time_window": "any", "voicemail_ok": "no"}
+# person_agrees is asked of helpers only; for a request for oneself it is not kept.
+CALLBACK_DEFAULTS = {"call_language": "fi", "time_window": "any", "voicemail_ok": "no", "person_agrees": "yes"}
 
 
 def callback_form(client, lang: str = "en", helping: bool = False):

@@ -135,10 +135,10 @@ def test_happy_path_for_someone_else(app, visitor, lang):
 
     name, helper = unique("Aino Äiti"), unique("Helka Helper")
     response = post_form(visitor, lang, page, name=name, phone="+358 50 765 4321", helper_name=helper,
-                         helper_phone="040 111 2233")
+                         helper_phone="040 111 2233", person_agrees="yes")
     assert response.status_code == 303
     [saved] = callbacks_named(app, name)
-    assert saved.for_someone_else is True
+    assert saved.for_someone_else is True and saved.person_agrees == "yes"
     assert (saved.helper_name, saved.helper_phone) == (helper, "+358401112233")
     assert saved.phone == "+358507654321"
     text = main_text(visitor.get(f"/{lang}/callback/sent"))
@@ -149,13 +149,14 @@ def test_happy_path_for_someone_else(app, visitor, lang):
 def test_helper_name_is_required_and_helper_phone_optional(app, visitor):
     page = callback_form(visitor, "en", helping=True)
     name = unique("Person")
-    response = post_form(visitor, "en", page, name=name, phone="040 123 4567")
+    response = post_form(visitor, "en", page, name=name, phone="040 123 4567", person_agrees="yes")
     assert error_links(response) == {"helper_name": tr(app, "en", "Enter your own name.")}
     assert_nothing_stored(app, name)
     # The form stays in "someone else" mode.
     assert words(soup(response).h1) == tr(app, "en", "Ask us to call someone you help")
 
-    response = post_form(visitor, "en", page, name=name, phone="040 123 4567", helper_name="Helper Without Phone")
+    response = post_form(visitor, "en", page, name=name, phone="040 123 4567", helper_name="Helper Without Phone",
+                         person_agrees="cannot_ask")
     assert response.status_code == 303
     [saved] = callbacks_named(app, name)
     assert saved.helper_name == "Helper Without Phone" and saved.helper_phone is None
@@ -169,10 +170,12 @@ def test_helper_phone_is_validated_when_given(app, visitor):
 
 def test_helper_details_sent_with_a_request_for_myself_are_not_kept(app, visitor):
     name = unique("Solo")
-    response = send_callback(visitor, "en", name=name, helper_name="Someone", helper_phone="040 111 2233")
+    response = send_callback(visitor, "en", name=name, helper_name="Someone", helper_phone="040 111 2233",
+                             person_agrees="no")
     assert response.status_code == 303
     [saved] = callbacks_named(app, name)
     assert saved.for_someone_else is False and saved.helper_name is None and saved.helper_phone is None
+    assert saved.person_agrees is None
 
 
 # --- phone numbers -----------------------------------------------------------------------------------------

@@ -383,7 +383,7 @@ def test_check_page_lists_every_answer_with_change_links(app, lang):
         tr(app, lang, "A relative"): "role", tr(app, lang, "No, the worry is mine"): "role",
         tr(app, lang, "Yes, I give my name"): "identity",
         PERSON["name"]: "person", PERSON["age"]: "person", PERSON["address"]: "person", PERSON["phone"]: "person",
-        tr(app, lang, "No"): "situation", tr(app, lang, "Yes"): "situation",
+        tr(app, lang, "No"): "situation", tr(app, lang, "Yes, they know and agree"): "situation",
         tr(app, lang, "Memory or confusion") + ", " + tr(app, lang, "Falls or moving about"): "worries",
         "Fell twice.": "worries",
         CONTACT["contact_name"]: "contact", CONTACT["contact_phone"]: "contact", CONTACT["contact_email"]: "contact",
@@ -402,7 +402,7 @@ def test_a_change_returns_to_the_check_page(app, lang):
     walk_concern(client, lang)
     for name, answers in (("person", {**PERSON, "age": "1940"}), ("worries", {"worries": ["hygiene"]}),
                           ("role", {"role": "friend", "on_behalf": "no"}), ("situation",
-                           {"existing_client": "yes", "person_knows": "unknown"})):
+                           {"existing_client": "yes", "person_knows": "cannot_ask"})):
         page = client.get(step_url(lang, name))
         assert page.status_code == 200
         response = answer_step(client, lang, name, answers)
@@ -412,7 +412,7 @@ def test_a_change_returns_to_the_check_page(app, lang):
     send_concern(client, lang)
     notice = sent_notice(app, client, lang)
     assert (notice.notifier_role, notice.worries, notice.existing_client, notice.person_knows) == \
-        ("friend", ["hygiene"], "yes", "unknown")
+        ("friend", ["hygiene"], "yes", "cannot_ask")
 
 
 def test_change_links_show_the_saved_answers(visitor):

@@ -118,7 +118,8 @@ def fields_of(names: list[str]):
 
 # --- the forms ------------------------------------------------------------------------------------------
 
-CALLBACK_FIELDS = ["name", "phone", "helper_name", "helper_phone", "for_whom", "call_language", "interpreter_language",
+CALLBACK_FIELDS = ["name", "phone", "helper_name", "helper_phone", "person_agrees", "for_whom", "call_language",
+                   "interpreter_language",
                    "time_window", "topic", "message", "voicemail_ok", "submission", "website", "csrf_token"]
 STATUS_FIELDS = ["reference", "last_digits", "website", "csrf_token"]
 REPORT_FIELDS = ["kind", "text", "submission", "website", "csrf_token"]

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
+from portal.consent import CONSENT_CHOICES
 from portal.forms import PhoneNumber, PortalForm, short_text, stripped
 
 CALL_LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"),
@@ -22,6 +23,24 @@ TOPICS = [
     ("other", _l("Something else")),
 ]
 MESSAGE_LIMIT = 500
+# What each answer to "do they know and agree?" means for the call, said beside the choice.
+CONSENT_HINTS = {
+    "yes": _l("The adviser calls them as you asked."),
+    "no": _l("The adviser knows this before calling and thinks carefully about how to go on. "
+             "They may call you first."),
+    "cannot_ask": _l("For example, because of memory problems. The adviser takes this into account and may "
+                     "call you first."),
+}
+
+
+def asked_of_helpers(form, field):
+    """Required when someone asks for a call for another person; not asked, and so not kept, otherwise."""
+    if not form.helping:
+        field.errors[:] = []
+        raise StopValidation()
+    if not field.data:
+        field.errors[:] = []
+        raise StopValidation(_l("Choose whether they know about the call and agree to it."))
 
 
 class CallbackForm(PortalForm):
@@ -32,6 +51,8 @@ class CallbackForm(PortalForm):
     helper_name = short_text(_l("Your name"), 100)
     helper_phone = StringField(_l("Your phone number (optional)"), validators=[Length(max=30), PhoneNumber()],
                                description=_l("So that we can reach you if we cannot reach them."))
+    person_agrees = RadioField(_l("Do they know about this call, and do they agree to it?"),
+                               choices=CONSENT_CHOICES, validators=[asked_of_helpers])
     name = short_text(_l("Name"), 100,
                       validators=[DataRequired(message=_l("Enter the name of the person we should call."))])
     phone = StringField(_l("Phone number"), filters=[stripped],

@@ -32,3 +32,7 @@ class CallbackRequest(HandledItem, Base):
     reached_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # "Ask about this activity": the activity the form was opened from (portal/callback/about_activity.py).
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))
+    # The first unanswered call (the second one closes the request: closed_at), for the status page.
+    first_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Asked of a helper: does the person to be called know about it and agree (portal/consent.py)?
+    person_agrees: Mapped[str | None] = mapped_column(String(10))

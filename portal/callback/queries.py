@@ -1,6 +1,7 @@
 """Saving callback requests and reading their state. Views never touch the database themselves."""
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from typing import cast
 
@@ -48,6 +49,7 @@ def save_request(form: CallbackForm, ui_language: str) -> CallbackRequest:
         helper_name=form.helper_name.data if form.helping else None,
         helper_phone=e164(helper_phone) if form.helping and helper_phone else None,
         activity_id=about_activity.activity_id(form.activity.data),
+        person_agrees=form.person_agrees.data if form.helping else None,
     )
     session = db.session()
     session.add(request)
@@ -64,6 +66,14 @@ def save_request(form: CallbackForm, ui_language: str) -> CallbackRequest:
         if existing := by_submission(key):
             return existing
         raise
+
+
+def unanswered_calls(request: CallbackRequest) -> list[dt.datetime]:
+    """When we called and nobody answered (UTC): the first attempt, and the second, which closed it."""
+    calls = [request.first_attempt_at] if request.first_attempt_at else []
+    if request.status == "closed_no_answer" and request.closed_at:
+        calls.append(request.closed_at)
+    return calls
 
 
 def find_for_status(typed_reference: str, last_digits: str) -> CallbackRequest | None:

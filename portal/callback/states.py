@@ -38,7 +38,8 @@ CALLBACK = StateTable(
     transitions=[
         Transition("claim", "new", "claimed", _l("Claim"), ADVISER, holder_only=False, claims=True, in_queue=True),
         # A call attempt counts as the first contact (the figure the service reports today).
-        Transition("no-answer", "claimed", "attempt_1", _l("No answer"), ADVISER, contact=True, audit="no_answer"),
+        Transition("no-answer", "claimed", "attempt_1", _l("No answer"), ADVISER, contact=True, audit="no_answer",
+                   stamps=("first_attempt_at",)),
         Transition("no-answer", "attempt_1", "closed_no_answer", _l("No answer: the second time closes it"), ADVISER,
                    contact=True, closes=True, outcome=NO_ANSWER, audit="no_answer"),
         Transition("reached", "claimed", "reached", _l("Reached"), ADVISER, contact=True, stamps=("reached_at",)),

@@ -1,14 +1,17 @@
 """Ask for a callback: the form, its confirmation, and the state of a request."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import db, limits
 from portal.callback import about_activity, queries
-from portal.callback.forms import TIME_WINDOWS, CallbackForm, StatusForm
+from portal.callback.forms import CONSENT_HINTS, TIME_WINDOWS, CallbackForm, StatusForm
 from portal.callback.states import CALLBACK
+from portal.config import city_timezone
 from portal.errors import expired_form_again, keeps_input_when_expired
 from portal.i18n import current_language
 from portal.workdays import add_working_days
@@ -50,7 +53,7 @@ def ask():
 
 
 def _form_page(form: CallbackForm, **notices) -> str:
-    return render_template("callback/form.html", form=form.prepare(), **notices)
+    return render_template("callback/form.html", form=form.prepare(), consent_hints=CONSENT_HINTS, **notices)
 
 
 @keeps_input_when_expired("callback.ask")
@@ -63,9 +66,13 @@ def sent():
     saved = queries.by_reference(session.get("callback_reference", ""))
     if saved is None:
         return redirect(url_for("callback.status"))
+    return render_template("callback/sent.html", saved=saved, time_windows=dict(TIME_WINDOWS), call_by=_call_by(saved))
+
+
+def _call_by(saved) -> dt.date:
+    """The working day by which we promise to call: counted from the day it was sent, in the city."""
     within = current_app.config["SERVICE"]["callback_within_working_days"]
-    return render_template("callback/sent.html", saved=saved, time_windows=dict(TIME_WINDOWS),
-                           call_by=add_working_days(saved.created_at.date(), within))
+    return add_working_days(_city_date(saved.created_at), within)
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -79,12 +86,23 @@ def status():
         # learn that a guess was right once the guesses are used up.
         wait = max(limits.wait_seconds(limits.LOOKUP, "failed") or 0, limits.wait_seconds(limits.LOOKUP, "ok") or 0)
         if wait:
-            return limits.too_many(render_template("callback/status.html", form=form, found=None,
-                                                   state_text=STATE_TEXT, limited=wait), wait)
+            return limits.too_many(_status_page(form, None, limited=wait), wait)
         if form.validate_on_submit():
             found = queries.find_for_status(form.reference.data, form.last_digits.data)
             if found is None:
                 form.reference.errors.append(
                     _l("We could not find a request with that reference and phone number. Check both and try again."))
         limits.record(limits.LOOKUP, "ok" if found else "failed")
-    return render_template("callback/status.html", form=form, found=found, state_text=STATE_TEXT)
+    return _status_page(form, found)
+
+
+def _city_date(utc: dt.datetime) -> dt.date:
+    return utc.replace(tzinfo=dt.UTC).astimezone(city_timezone()).date()
+
+
+def _status_page(form: StatusForm, found, **notices) -> str:
+    details = {}
+    if found is not None:
+        details = {"call_by": _call_by(found), "unanswered": [_city_date(at) for at in queries.unanswered_calls(found)]}
+    return render_template("callback/status.html", form=form, found=found, state_text=STATE_TEXT,
+                           time_windows=dict(TIME_WINDOWS), **details, **notices)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from portal.consent import CONSENT_CHOICES
 from portal.forms import PhoneNumber, PortalForm, short_text, stripped
 
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("I don't know"))]
@@ -128,13 +129,41 @@ class PersonForm(PortalForm):
                 raise ValidationError(_l("Enter an age like 82, or a year of birth like 1944."))
 
 
-class SituationForm(PortalForm):
+# What each answer to "do they know and agree?" means for the notice, said beside the choice. A
+# notice may be made without their agreement (Social Welfare Act 35 §); they may still refuse help.
+CONSENT_HINTS = {
+    "yes": _l("The adviser can talk with them openly about the notice."),
+    "no": _l("You can still send the notice. The adviser contacts them, and they may refuse help."),
+    "cannot_ask": _l("For example, because of memory problems. You can still send the notice. "
+                     "The adviser takes this into account."),
+}
+CHOOSE_CONSENT = _l("Choose whether they know about the notice and agree to it.")
+
+
+class SituationForm(HelperWording, PortalForm):
     existing_client = RadioField(_l("Do they already get home care or help from social services?"),
                                  choices=YES_NO_UNKNOWN,
                                  validators=[required(_l("Choose yes, no or I don't know."))])
-    person_knows = RadioField(_l("Do they know that you are making this notice?"), choices=YES_NO_UNKNOWN,
+    # Stored as ConcernNotice.person_knows: whether the older person knows about the notice and agrees.
+    person_knows = RadioField(_l("Does the older person know about this notice, and do they agree to it?"),
+                              choices=CONSENT_CHOICES,
                               description=_l("It is good to talk with them first, if you can."),
-                              validators=[required(_l("Choose yes, no or I don't know."))])
+                              validators=[required(CHOOSE_CONSENT)])
+    HELPER_LABELS: ClassVar[dict] = {
+        "person_knows": _l("Does the older person know that the person you are helping is making this notice, "
+                           "and do they agree to it?")}
+    HELPER_CHOICES: ClassVar[dict] = {"person_knows": {"cannot_ask": _l("They cannot ask them")}}
+
+
+class StatusForm(PortalForm):
+    """Look up a sent notice: its reference and one thing only the notifier knows."""
+
+    reference = short_text(_l("Reference"), 20,
+                           description=_l("It looks like K7M4-Q9TX. You got it when you sent the notice."),
+                           validators=[required(_l("Enter the reference."))])
+    check = short_text(_l("The older person's year of birth, or the last four digits of your phone number"), 4,
+                       description=_l("Use what you gave in the notice. The confirmation page said which."),
+                       validators=[required(_l("Enter the year of birth or the last four digits."))])
 
 
 class WorriesForm(PortalForm):

@@ -1,6 +1,7 @@
 """Sending a concern notice: the draft becomes a notice in one transaction."""
 from __future__ import annotations
 
+import hmac
 import re
 
 from flask import session
@@ -12,7 +13,7 @@ from portal.catalogue.queries import places
 from portal.concern import drafts
 from portal.concern.models import ConcernDraft, ConcernNotice
 from portal.forms import e164, parse_phone
-from portal.references import free_reference
+from portal.references import free_reference, normalise_reference
 
 PERSONAL_KEYS = ("name", "age", "address", "phone", "details", "contact_name", "contact_phone", "contact_email",
                  "helper_name")
@@ -78,3 +79,33 @@ def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
         if existing := by_submission(submission):
             return existing
         raise
+
+
+def by_reference(reference: str) -> ConcernNotice | None:
+    return db.session().scalar(select(ConcernNotice).where(ConcernNotice.reference == reference))
+
+
+def status_checks(notice: ConcernNotice) -> dict[str, str]:
+    """What the notifier can prove they sent it with: the older person's year of birth, if the notice
+    gave one, and the last four digits of the notifier's phone, if they gave their name and a phone.
+    Nothing once retention has removed the personal data."""
+    personal = crypto.decrypt(notice.personal) if notice.personal else {}
+    checks = {}
+    age = str(personal.get("age") or "")
+    if len(age) == 4 and age.isdigit():
+        checks["year"] = age
+    if not notice.anonymous and (phone := personal.get("contact_phone")):
+        checks["phone"] = phone[-4:]
+    return checks
+
+
+def find_for_status(typed_reference: str, typed_check: str) -> ConcernNotice | None:
+    """The notice only if the reference and one of its checks match. A wrong reference, a wrong check
+    and a notice with nothing to check it with all give the same answer: none."""
+    notice = by_reference(normalise_reference(typed_reference))
+    expected = list(status_checks(notice).values()) if notice is not None else []
+    typed = typed_check.strip().encode("utf-8", "replace")
+    # Every expected value is compared (and one that cannot match when there is none), so the time
+    # taken says little about which one matched.
+    matches = [hmac.compare_digest(value.encode(), typed) for value in expected or ["----"]]
+    return notice if notice is not None and expected and any(matches) else None

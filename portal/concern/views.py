@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import db, limits
 from portal.concern import answers as answer_display, drafts, flow, queries
+from portal.concern.forms import CONSENT_HINTS, StatusForm
+from portal.concern.status import NOTIFIER_TEXTS, notifier_status
 from portal.errors import expired_form_again, keeps_input_when_expired
 from portal.forms import ActionForm
 from portal.i18n import current_language
@@ -66,7 +69,7 @@ def step(name: str):
 
 def _step_page(current: flow.Step, form, answers: dict, **notices) -> str:
     return render_template("concern/step.html", step=current, form=form, answers=answers,
-                           position=flow.position(current.name, answers), **notices)
+                           position=flow.position(current.name, answers), consent_hints=CONSENT_HINTS, **notices)
 
 
 def _log_failure(error: Exception) -> None:
@@ -118,7 +121,34 @@ def sent():
     notice = queries.sent_from_this_session()
     if notice is None:
         return redirect(url_for("concern.start"))
-    return render_template("concern/sent.html", notice=notice)
+    return render_template("concern/sent.html", notice=notice, checks=queries.status_checks(notice))
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status():
+    """A notice's state by reference and check, with the callback status page's limits and its one
+    answer for every wrong combination."""
+    form = StatusForm()
+    found = None
+    if form.is_submitted():
+        if form.looks_automated:
+            abort(400)
+        wait = max(limits.wait_seconds(limits.LOOKUP, "failed") or 0, limits.wait_seconds(limits.LOOKUP, "ok") or 0)
+        if wait:
+            return limits.too_many(_status_page(form, None, limited=wait), wait)
+        if form.validate_on_submit():
+            found = queries.find_for_status(form.reference.data, form.check.data)
+            if found is None:
+                form.reference.errors.append(_l("We could not find a notice with that reference and check. "
+                                                "Check both and try again."))
+        limits.record(limits.LOOKUP, "ok" if found else "failed")
+    return _status_page(form, found)
+
+
+def _status_page(form: StatusForm, found, **notices) -> str:
+    state = notifier_status(found.status, found.outcome) if found is not None else None
+    return render_template("concern/status.html", form=form, found=found, state=state,
+                           state_texts=NOTIFIER_TEXTS, **notices)
 
 
 @bp.get("/exit")

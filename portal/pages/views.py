@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 
 from portal.i18n import preferred_language
+from portal.pages import privacy
 from portal.pages.own_contact import COMMON_AT_HAND, SERVICES
 
 bp = Blueprint("pages", __name__)
+privacy.register(bp)  # /privacy, a page per kind of data, and the rights page
 
 
 @bp.get("/")
@@ -39,7 +41,3 @@ def own_contact():
 def accessibility():
     return render_template("pages/accessibility.html")
 
-
-@bp.get("/<lang>/privacy")
-def privacy():
-    return render_template("pages/privacy.html")

@@ -9,6 +9,7 @@ from flask import Blueprint
 from portal.callback.forms import TIME_WINDOWS, TOPICS
 from portal.concern.forms import WORRIES
 from portal.config import city_timezone
+from portal.consent import ADVISER_LABELS
 from portal.formatting import FORMAT_LOCALES, clock
 from portal.i18n import current_language
 from portal.staff import vocab
@@ -31,6 +32,7 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(lambda code: str(worries.get(code, code)), "concern_worry")
     # Values, not functions, for the templates: the staff vocabulary and the forms' labels by code.
     values = {"staff_vocab": vocab, "callback_windows": dict(TIME_WINDOWS), "callback_topics": dict(TOPICS),
-              "concern_roles": vocab.NOTIFIER_ROLES, "yes_no_unknown": vocab.ANSWER_LABELS}
+              "concern_roles": vocab.NOTIFIER_ROLES, "yes_no_unknown": vocab.ANSWER_LABELS,
+              "consent_labels": ADVISER_LABELS}
     bp.record_once(lambda state: state.app.jinja_env.globals.update(values))
     bp.add_app_template_filter(lambda role: str(ROLE_LABELS.get(role, role)), "role_label")
