@@ -19,6 +19,7 @@ from portal.catalogue.vocab import DISTRICTS
 from portal.concern.models import ConcernNotice
 from portal.db import utcnow
 from portal.feedback.models import ListingReport
+from portal.resident_feedback.models import ContactAnswers, FoundAnswer
 from portal.staff.models import ItemNote
 
 DATA = Path(__file__).resolve().parent.parent / "portal" / "demo" / "data"
@@ -197,7 +198,7 @@ def test_demo_history_dates_nothing_later_than_the_moment_given(fresh_app, hour)
     assert all(c.status_changed_at == c.closed_at for c in closed)
 
 
-@pytest.mark.parametrize("real", ["callback", "concern", "listing report"])
+@pytest.mark.parametrize("real", ["callback", "concern", "listing report", "questionnaire", "search answer"])
 def test_demo_history_refuses_while_real_submissions_exist(fresh_app, real):
     assert history(fresh_app).exit_code == 0  # some demo history first: only the real one counts
     demo_callbacks = count(fresh_app, CallbackRequest)
@@ -207,10 +208,17 @@ def test_demo_history_refuses_while_real_submissions_exist(fresh_app, real):
     elif real == "concern":
         kept = add_concern(fresh_app)
         model, expected = ConcernNotice, "1 concern notice"
-    else:
+    elif real == "listing report":
         listing_report(fresh_app)
         model, expected, kept = ListingReport, "1 listing report", None
-    before = {m: count(fresh_app, m) for m in (CallbackRequest, ConcernNotice, ListingReport)}
+    else:  # anonymous answers: nothing marks a demo one, so every one is real
+        with fresh_app.app_context(), portal_db.transaction() as session:
+            session.add(ContactAnswers(month="2026-11", channel="callback", ui_language="fi", encounter=4)
+                        if real == "questionnaire" else FoundAnswer(month="2026-11", ui_language="fi", found=True))
+        model, kept = (ContactAnswers, None) if real == "questionnaire" else (FoundAnswer, None)
+        expected = "1 feedback questionnaire" if real == "questionnaire" else "1 search feedback answer"
+    before = {m: count(fresh_app, m) for m in (CallbackRequest, ConcernNotice, ListingReport, ContactAnswers,
+                                                FoundAnswer)}
     result = history(fresh_app)
     assert result.exit_code != 0
     assert expected in result.output and "--replace" in result.output and "nothing was changed" in result.output

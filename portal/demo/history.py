@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, true
 
 from portal import crypto, db
 from portal.callback.models import CallbackRequest
@@ -21,6 +21,7 @@ from portal.concern.models import ConcernNotice
 from portal.db import utcnow
 from portal.feedback.models import ListingReport
 from portal.references import new_reference
+from portal.resident_feedback.models import ContactAnswers, FoundAnswer
 from portal.staff.models import ItemNote
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES, NO_ANSWER
 from portal.workdays import add_working_days, is_working_day
@@ -57,7 +58,9 @@ class SubmissionKind:
 
     def real(self) -> Any:
         """The condition for rows that a resident sent, not this demo."""
-        column = self.model.submission
+        column = getattr(self.model, "submission", None)
+        if column is None:
+            return true()  # anonymous answers carry no form token: the demo never makes them, so all are real
         return or_(column.is_(None), ~column.startswith(DEMO_PREFIX))
 
 
@@ -66,6 +69,8 @@ SUBMISSION_KINDS: list[SubmissionKind] = [
     SubmissionKind("callback requests", CallbackRequest, replaced=True, note_type="callback"),
     SubmissionKind("concern notices", ConcernNotice, replaced=True, note_type="concern"),
     SubmissionKind("listing reports", ListingReport, replaced=False),
+    SubmissionKind("feedback questionnaires", ContactAnswers, replaced=False),
+    SubmissionKind("search feedback answers", FoundAnswer, replaced=False),
 ]
 
 
