@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, current_app
-from flask_babel import gettext as _, ngettext
+from flask_babel import get_locale, gettext as _, ngettext
 from werkzeug.datastructures import MultiDict
 
 from portal.catalogue import schedule, vocab
@@ -16,10 +18,31 @@ from portal.formatting import euros, language_name, local, time_range, weekly_ti
 FACT_LABELS = {fact.code: fact.label for fact in vocab.FACTS}
 
 
+@functools.lru_cache(maxsize=16)
+def _labels_in(locale: str) -> dict[str, dict[str, Any]]:
+    # Called only with the locale of the request it runs in (labels() below), so str() translates to it.
+    def texts(labels) -> dict[str, str]:
+        return {code: str(label) for code, label in labels.items()}
+
+    return {"facts": texts(FACT_LABELS), "weekdays": texts(vocab.WEEKDAY_LABELS), "discounts": texts(vocab.DISCOUNTS),
+            "categories": texts(vocab.CATEGORIES), "times": texts(vocab.TIMES_OF_DAY),
+            "audiences": texts(vocab.AUDIENCES), "sorts": texts(vocab.SORTS),
+            "needs": {need.code: str(need.label) for need in vocab.NEEDS},
+            "districts": {code: (str(label), str(hint)) for code, (label, hint) in vocab.DISTRICTS.items()}}
+
+
+def labels() -> dict[str, dict[str, Any]]:
+    """The vocabularies' labels as text in the page's language, translated once per process and
+    language: a lazy label is translated anew each time it is shown (about 12 µs), and a list page
+    with its cards shows a few hundred of them."""
+    return _labels_in(str(get_locale()))
+
+
 def register(bp: Blueprint) -> None:
     # The vocabularies themselves, for templates that list codes with their labels.
     bp.record_once(lambda state: state.app.jinja_env.globals.update(vocab=vocab))
     bp.add_app_template_global(fact_labels)
+    bp.add_app_template_global(labels, "vocab_labels")
     bp.add_app_template_global(facts_about)
     bp.add_app_template_global(journey_planner_url)
     bp.add_app_template_global(query_string)
@@ -38,9 +61,9 @@ def rhythm(activity) -> list[str]:
     by_time: dict[tuple[dt.time, dt.time], list[int]] = {}
     for slot in activity.weekly:
         by_time.setdefault((slot.starts, slot.ends), []).append(slot.weekday)
-    lines = []
+    lines, weekdays = [], labels()["weekdays"]
     for (starts, ends), days in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0])):
-        names = [str(vocab.WEEKDAY_LABELS[vocab.WEEKDAYS[d]]) for d in sorted(days)]
+        names = [weekdays[vocab.WEEKDAYS[d]] for d in sorted(days)]
         lines.append(weekly_times(word_list(names), time_range(starts, ends)))
     return lines
 
@@ -50,12 +73,14 @@ def price(activity) -> str:
 
 
 def discounts(activity) -> list[str]:
-    return [str(vocab.DISCOUNTS[d["kind"]]) % {"price": euros(round(d.get("euros", 0) * 100))}
-            for d in activity.discounts if d.get("kind") in vocab.DISCOUNTS]
+    wordings = labels()["discounts"]
+    return [wordings[d["kind"]] % {"price": euros(round(d.get("euros", 0) * 100))}
+            for d in activity.discounts if d.get("kind") in wordings]
 
 
 def fact_labels(codes) -> list[str]:
-    return [str(FACT_LABELS[code]) for code in codes]
+    facts = labels()["facts"]
+    return [facts[code] for code in codes]
 
 
 def facts_about(about: str) -> list[vocab.Fact]:
@@ -85,7 +110,7 @@ def sort_languages(codes) -> list[str]:
 
 
 def need_options() -> list[tuple[str, object]]:
-    return [(need.code, need.label) for need in vocab.NEEDS]
+    return list(labels()["needs"].items())
 
 
 def language_options() -> list[tuple[str, str]]:
