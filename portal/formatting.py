@@ -33,6 +33,12 @@ def _locale() -> Locale:
     return _babel_locale(current_language())
 
 
+@functools.lru_cache(maxsize=4096)
+def _skeleton(skeleton: str, day: dt.date, language: str) -> str:
+    # Babel matches the skeleton to a pattern anew on every call (about 0.5 ms); a card shows few dates.
+    return format_skeleton(skeleton, day, locale=_babel_locale(language))
+
+
 def clock(time: dt.time) -> str:
     """10 or 10.30: how times are said and written in Finland."""
     return f"{time.hour}" if time.minute == 0 else f"{time.hour}.{time.minute:02d}"
@@ -48,11 +54,11 @@ def day_name(day: dt.date, today: dt.date | None = None) -> str:
         return _("Today")
     if today is not None and day == today + dt.timedelta(days=1):
         return _("Tomorrow")
-    return format_skeleton("MMMMEEEEd", day, locale=_locale())
+    return _skeleton("MMMMEEEEd", day, current_language())
 
 
 def date_only(day: dt.date) -> str:
-    return format_skeleton("yMMMMd", day, locale=_locale())
+    return _skeleton("yMMMMd", day, current_language())
 
 
 def at_time(when: dt.datetime, until: dt.datetime | None = None, today: dt.date | None = None) -> str:
