@@ -32,7 +32,7 @@ KINDS = ["home", "catalogue", "catalogue-filtered", "catalogue-empty", "catalogu
          "callback-errors", "callback-sent", "callback-status", "concern-start",
          *(f"concern-{step}" for step in STEP_ORDER), "concern-check", "concern-sent", "report", "contact", "privacy",
          "accessibility", "public-computer", "staff-sign-in", "not-found", "feedback-contact", "feedback-thanks",
-         "found-again", "found-thanks"]
+         "found-again", "found-thanks", "carers", "professionals", "questions"]
 
 
 def java() -> str | None:
@@ -100,6 +100,8 @@ def render_all(app, catalogue) -> dict[str, str]:
         keep("found-again", lang, person.post(f"/{lang}/feedback/found", data={"back": f"/{lang}/activities"},
                                               headers={"Sec-Fetch-Site": "same-origin"}), status=400)
         keep("found-thanks", lang, get(f"/{lang}/feedback/found/thanks?answer=no"))
+        for slug in ("carers", "professionals", "questions"):
+            keep(slug, lang, get(f"/{lang}/{slug}"))
     limiter.reset()
     return pages
 
