@@ -88,6 +88,12 @@ class Settings:
     data_keys: list[str] | None = None
     # A concern notice being written is kept this long after its last step, then deleted.
     concern_draft_minutes: int = 120
+    # The second call attempt to a callback request waits at least this long after the first
+    # (the service always makes two; one minute apart they would reach nobody new).
+    callback_attempt_interval_minutes: int = 120
+    # The topics advisers tag items with for social reporting, in this order (codes of
+    # portal/staff/topics.py); None: all of them.
+    report_topics: list[str] | None = None
     # On a public computer, everything is forgotten after this long without use.
     public_computer_idle_minutes: int = 15
     # Notifications of new submissions (see portal/outbox.py); none are sent without SMTP_HOST.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from babel import Locale
-from babel.dates import format_skeleton, get_day_names
+from babel.dates import format_skeleton, format_time, get_datetime_format, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask import Flask
@@ -59,6 +59,21 @@ def day_name(day: dt.date, today: dt.date | None = None) -> str:
 
 def date_only(day: dt.date) -> str:
     return _skeleton("yMMMMd", day, current_language())
+
+
+def date_time(when: dt.datetime, with_year: bool = False) -> str:
+    """A date and a time as the page's language writes them (CLDR via Babel): "ma 30.11. 10.05",
+    "mån 30 nov. 10.05", "Mon 30 Nov, 10:05"; with the year: "ma 30.11.2026 10.05"."""
+    locale = _locale()
+    date = format_skeleton("yMMMEd" if with_year else "MMMEd", when, locale=locale)
+    time = format_time(when, "short", locale=locale)
+    return str(get_datetime_format("medium", locale=locale)).replace("'", "").replace("{0}", time).replace("{1}", date)
+
+
+def month_name(month: str) -> str:
+    """"2026-07" as "heinäkuu 2026", "juli 2026", "July 2026"."""
+    year, number = month.split("-")
+    return format_skeleton("yMMMM", dt.date(int(year), int(number), 1), locale=_locale())
 
 
 def at_time(when: dt.datetime, until: dt.datetime | None = None, today: dt.date | None = None) -> str:
@@ -163,5 +178,5 @@ def service_in_page_language(service: dict) -> dict:
 
 def init_app(app: Flask) -> None:
     for function in (clock, time_range, day_name, date_only, at_time, euros, language_name, distance, phone_href,
-                     local, in_page_language, opening_hours, decimal, site_name):
+                     local, in_page_language, opening_hours, decimal, site_name, month_name):
         app.add_template_filter(function)

@@ -8,6 +8,7 @@ new row in one table. A move that is not in its table is refused in one place: `
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -52,6 +53,9 @@ class Transition:
     stamps: tuple[str, ...] = ()  # further time columns set to now (e.g. reached_at)
     audit: str | None = None  # the audit log's action code, when it is not `action`
     in_queue: bool = False  # offered in the queue list as well as on the item's page
+    # A config key: the least number of minutes since the item entered `source` before this move is
+    # allowed (the second call attempt); None: at any time.
+    waits: str | None = None
 
     @property
     def audit_action(self) -> str:
@@ -65,6 +69,7 @@ REFUSALS = {
     "changed": _l("Someone else has just taken or changed this item. The page now shows its current state."),
     "role": _l("Your role does not allow this."),
     "outcome": _l("Nothing was saved: check the form."),
+    "too_soon": _l("It is too soon for this. Nothing was saved."),
 }
 
 
@@ -78,6 +83,14 @@ class Refused(Exception):
     @property
     def message(self) -> LazyString:
         return REFUSALS[self.reason]
+
+
+class TooSoon(Refused):
+    """A move that must wait (Transition.waits): allowed from `earliest` (UTC) on."""
+
+    def __init__(self, earliest: dt.datetime):
+        super().__init__("too_soon")
+        self.earliest = earliest
 
 
 class StateTable:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 from form_support import hidden_fields, objects, resident
@@ -81,17 +82,32 @@ def test_callback_new_claimed_attempt_closed_no_answer(app, adviser):
 
     act(client, "callback", item.id, "no-answer")
     record = load(app, CallbackRequest, item.id)
-    assert record.status == "attempt_1" and record.first_contact_at is not None and record.closed_at is None
+    # An unanswered call is not contact: the time to first contact keeps running.
+    assert record.status == "attempt_1" and record.first_contact_at is None and record.closed_at is None
     assert record.outcome is None
-    first_contact = record.first_contact_at
     assert "We tried to call once" in status_text(app, item.reference, item.phone)
 
+    # The second attempt a minute later is refused, saying from when it is possible (two hours on).
+    before = snapshot(app, "callback", item.id)
+    response = act(client, "callback", item.id, "no-answer")
+    assert snapshot(app, "callback", item.id) == before
+    message = text_of(client.get(response.headers["Location"]))
+    assert "It is too soon for the second call attempt" in message
+    first_attempt = record.status_changed_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Helsinki"))
+    allowed = first_attempt + dt.timedelta(hours=2)
+    assert f"{allowed.hour:02d}:{allowed.minute:02d}" in message  # English: "Tue 1 Dec, 14:05"
+    assert "another half-day reaches more people" in message
+    assert not [e for e in audit_entries(app, "callback", item.id) if e.action == "no_answer"][1:]
+
+    # Two hours after the first attempt it is allowed, and closes the request.
+    with app.app_context(), portal_db.transaction() as session:
+        session.get(CallbackRequest, item.id).status_changed_at -= dt.timedelta(hours=2)
     act(client, "callback", item.id, "no-answer")
     record = load(app, CallbackRequest, item.id)
     assert record.status == "closed_no_answer"
     assert record.outcome == "other_no_answer"
     assert record.closed_at is not None and abs(record.closed_at - utcnow()) < dt.timedelta(minutes=1)
-    assert record.first_contact_at == first_contact  # the first attempt stays the first contact
+    assert record.first_contact_at is None  # never reached: no first contact
     assert "we tried to call twice" in status_text(app, item.reference, item.phone)
     # Closed: no further move.
     before = snapshot(app, "callback", item.id)
@@ -124,10 +140,10 @@ def test_a_callback_reached_after_one_unanswered_call(app, adviser):
     item = add_callback(app)
     act(client, "callback", item.id, "claim")
     act(client, "callback", item.id, "no-answer")
-    first = load(app, CallbackRequest, item.id).first_contact_at
-    act(client, "callback", item.id, "reached")
+    assert load(app, CallbackRequest, item.id).first_contact_at is None
+    act(client, "callback", item.id, "reached")  # the resident called back: no need to wait
     record = load(app, CallbackRequest, item.id)
-    assert record.status == "reached" and record.first_contact_at == first and record.reached_at >= first
+    assert record.status == "reached" and record.first_contact_at == record.reached_at is not None
 
 
 def refused(app, client, kind, item_id, action, **fields):

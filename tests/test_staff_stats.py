@@ -29,7 +29,7 @@ pytestmark = pytest.mark.usefixtures("fresh_limits")
 def closed_callback(app, created, first=None, reached=None, outcome=None, status=None, **values):
     status = status or ("closed" if outcome and outcome != "other_no_answer" else
                         "closed_no_answer" if outcome else "new")
-    closed = (reached or first) + dt.timedelta(minutes=30) if outcome else None
+    closed = (reached or first or created) + dt.timedelta(minutes=30) if outcome else None
     return add_callback(app, created_at=created, first_contact_at=first, reached_at=reached, outcome=outcome,
                         status=status, closed_at=closed, **values)
 
@@ -46,8 +46,8 @@ def stats_app(tmp_path_factory):
                     call_language="sv")
     # Friday 3 January, reached Tuesday 7th: Monday the 6th is Epiphany, so within one working day (96 h).
     closed_callback(app, T(2025, 1, 3, 10), T(2025, 1, 7, 10), T(2025, 1, 7, 10), "health_station_advice")
-    # Two unanswered calls: never reached (1 h to first contact).
-    closed_callback(app, T(2025, 2, 5, 8), T(2025, 2, 5, 9), None, "other_no_answer")
+    # Two unanswered calls: never reached, so no first contact (an unanswered call is not contact).
+    closed_callback(app, T(2025, 2, 5, 8), None, None, "other_no_answer")
     # Reached on the same day, for someone else (4 h).
     closed_callback(app, T(2025, 2, 10, 8), T(2025, 2, 10, 12), T(2025, 2, 10, 12), "existing_client_advice",
                     call_language="en", for_someone_else=True)
@@ -88,8 +88,15 @@ def test_report_gives_the_hand_computed_figures(stats_app):
     assert dict(r.concern_outcomes) == {"advice_given": 2, "duplicate": 1}
     assert stats.share(r.callback_outcomes["existing_client_advice"], sum(r.callback_outcomes.values())) == 0.4
     assert r.closed_no_answer == 1 and r.for_someone_else == 1
-    # First contact after 2, 72, 96, 1 and 4 hours: median 4. Concerns: 6, 24 and 10 hours: median 10.
-    assert r.median_hours_to_contact == {"callback": 4.0, "concern": 10.0}
+    # First contact after 2, 72, 96 and 4 hours (the unanswered one has none): median (4 + 72) / 2 = 38.
+    # Concerns: 6, 24 and 10 hours: median 10.
+    assert r.median_hours_to_contact == {"callback": 38.0, "concern": 10.0}
+    # How they ended, as the state tables count it; the nine outcomes by the language of the call.
+    assert r.endings == {"callback": {"resolved": 4, "unreached": 1}, "concern": {"resolved": 3}}
+    assert r.handled_here() == 7 and r.transferred() == 0
+    assert r.callback_outcomes_by_language == {
+        "fi": {"existing_client_advice": 1, "health_station_advice": 1, "other_no_answer": 1},
+        "sv": {"city_services_advice": 1}, "en": {"existing_client_advice": 1}}
     # Reached within one working day: the Friday→Monday, the Friday→Tuesday-after-Epiphany and the same-day one.
     assert r.reached_within_one_working_day == pytest.approx(3 / 6)
 
@@ -99,7 +106,7 @@ def test_one_month_and_an_empty_period(stats_app):
         february = stats.report(dt.date(2025, 2, 1), dt.date(2025, 2, 28))
         empty = stats.report(dt.date(2023, 1, 1), dt.date(2023, 1, 31))
     assert february.callbacks == 2 and february.concerns == 1
-    assert february.median_hours_to_contact == {"callback": 2.5, "concern": 24.0}
+    assert february.median_hours_to_contact == {"callback": 4.0, "concern": 24.0}
     assert february.reached_within_one_working_day == pytest.approx(0.5)
     assert empty.callbacks == empty.concerns == 0
     assert empty.reached_within_one_working_day is None
@@ -130,7 +137,7 @@ def test_the_page_shows_the_same_figures(stats_adviser):
     assert facts["Concern notices"] == "5"
     assert facts["Callback requests reached within one working day"] == "50 %"
     # Whole hours are written as people write them; fractions in the page's own style (2,5 in Finnish).
-    assert facts["Median time to first contact, callback requests"] == "4 hours"
+    assert facts["Median time to first contact, callback requests"] == "38 hours"
     assert facts["Median time to first contact, concern notices"] == "10 hours"
     assert facts["Closed after two unanswered calls"] == "1"
     assert facts["Requests made for someone else"] == "1"
@@ -172,7 +179,12 @@ def test_the_csv_gives_the_same_figures(stats_adviser):
         ("callback_outcomes", "health_station_advice"): "1", ("callback_outcomes", "other_no_answer"): "1",
         ("concern_outcomes", "advice_given"): "2", ("concern_outcomes", "duplicate"): "1",
         ("totals", "closed_no_answer"): "1",
-        ("median_hours_to_first_contact", "callback"): "4.0", ("median_hours_to_first_contact", "concern"): "10.0",
+        ("median_hours_to_first_contact", "callback"): "38.0", ("median_hours_to_first_contact", "concern"): "10.0",
+        ("callback_endings", "resolved"): "4", ("callback_endings", "unreached"): "1",
+        ("concern_endings", "resolved"): "3",
+        ("callback_outcomes_fi", "existing_client_advice"): "1", ("callback_outcomes_fi", "health_station_advice"): "1",
+        ("callback_outcomes_fi", "other_no_answer"): "1", ("callback_outcomes_sv", "city_services_advice"): "1",
+        ("callback_outcomes_en", "existing_client_advice"): "1",
         ("share_reached_within_one_working_day", "callback"): "0.5",
     }
     assert data == expected

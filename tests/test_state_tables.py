@@ -6,6 +6,7 @@ resident's status texts are in Finnish and Swedish; a table that contradicts its
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from flask import g
@@ -17,6 +18,7 @@ from portal.callback.models import CallbackRequest
 from portal.callback.states import CALLBACK
 from portal.concern.models import ConcernNotice
 from portal.concern.states import CONCERN
+from portal.db import utcnow
 from portal.staff import queue
 from portal.staff.listing_states import LISTING_CHANGE
 from portal.states import Refused, State, StateTable, Transition
@@ -50,7 +52,8 @@ def said(app, lang: str, label) -> str:
 
 def item_in(app, kind: str, state: str, holder_id: int | None):
     add = add_callback if kind == "callback" else add_concern
-    return add(app, status=state, claimed_by_id=holder_id)
+    # In that state since yesterday: long enough for a move that waits (the second call attempt).
+    return add(app, status=state, claimed_by_id=holder_id, created_at=utcnow() - dt.timedelta(days=1))
 
 
 class Actor:
@@ -166,7 +169,7 @@ def test_a_refused_move_through_the_page_says_why_and_changes_nothing(app, advis
 def what_next(page, kind: str, item_id: int) -> list[tuple[str, str]]:
     """The moves the item page offers: (action, button text), in order."""
     forms = [f for f in page.select("form")
-             if f"/staff/{kind}/{item_id}/" in f["action"] and not f["action"].endswith("/note")]
+             if f"/staff/{kind}/{item_id}/" in f["action"] and not f["action"].endswith(("/note", "/topics"))]
     return [(f["action"].rsplit("/", 1)[1], " ".join(f.select_one("button").get_text(" ").split())) for f in forms]
 
 

@@ -37,11 +37,12 @@ CALLBACK = StateTable(
     ],
     transitions=[
         Transition("claim", "new", "claimed", _l("Claim"), ADVISER, holder_only=False, claims=True, in_queue=True),
-        # A call attempt counts as the first contact (the figure the service reports today).
-        Transition("no-answer", "claimed", "attempt_1", _l("No answer"), ADVISER, contact=True, audit="no_answer",
+        # An unanswered call is not contact: the first contact is when the resident is reached. The
+        # second attempt waits (CALLBACK_ATTEMPT_INTERVAL_MINUTES) so that it can reach someone new.
+        Transition("no-answer", "claimed", "attempt_1", _l("No answer"), ADVISER, audit="no_answer",
                    stamps=("first_attempt_at",)),
         Transition("no-answer", "attempt_1", "closed_no_answer", _l("No answer: the second time closes it"), ADVISER,
-                   contact=True, closes=True, outcome=NO_ANSWER, audit="no_answer"),
+                   closes=True, outcome=NO_ANSWER, audit="no_answer", waits="CALLBACK_ATTEMPT_INTERVAL_MINUTES"),
         Transition("reached", "claimed", "reached", _l("Reached"), ADVISER, contact=True, stamps=("reached_at",)),
         Transition("reached", "attempt_1", "reached", _l("Reached"), ADVISER, contact=True, stamps=("reached_at",)),
         Transition("close", "reached", "closed", _l("Close"), ADVISER, closes=True, chooses_outcome=True),

@@ -65,6 +65,15 @@ class OutcomeForm(StaffForm):
     outcome = RadioField(_l("Outcome"), validators=[DataRequired(message=_l("Choose an outcome."))])
 
 
+class TopicsForm(StaffForm):
+    """The item's topics for social reporting (choices: portal/staff/topics.py); none is a valid answer."""
+
+    topics = SelectMultipleField(_l("Topics for social reporting"), choices=[],
+                                 description=_l("Choose every topic the matter was about. They are counted in the "
+                                                "statistics, never with the person's details."),
+                                 widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())
+
+
 def _roles_field():
     return SelectMultipleField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES],
                                widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.crypto import SealedText
@@ -109,3 +109,18 @@ class ListingChange(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     data: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, approved, rejected
+
+
+class ItemTopic(Base):
+    """A topic an adviser tagged an item with, for the service's social reporting (portal/staff/topics.py)."""
+
+    __tablename__ = "item_topic"
+    __table_args__ = (UniqueConstraint("item_type", "item_id", "topic"),
+                      Index("ix_item_topic_item", "item_type", "item_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(20))  # callback or concern
+    item_id: Mapped[int]
+    topic: Mapped[str] = mapped_column(String(40))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -15,6 +15,9 @@ from portal import db
 from portal.callback.models import CallbackRequest
 from portal.callback.states import CALLBACK
 from portal.concern.models import ConcernNotice
+from portal.concern.states import CONCERN
+from portal.staff import topics
+from portal.states import StateTable
 from portal.workdays import working_days_between
 
 
@@ -36,6 +39,25 @@ class Report:
     median_hours_to_contact: dict[str, float | None] = field(default_factory=dict)
     reached_within_one_working_day: float | None = None  # share of callback requests, 0..1
     closed_no_answer: int = 0
+    # Topics for social reporting (portal/staff/topics.py): items tagged, per month and per quarter
+    # ("2026 Q3") of the period, callback requests and concern notices together.
+    topics: Counter = field(default_factory=Counter)
+    topics_by_month: dict[str, Counter] = field(default_factory=dict)
+    topics_by_quarter: dict[str, Counter] = field(default_factory=dict)
+    tagged_items: int = 0
+    # How the items that have ended ended, as their state tables count it ("resolved", "transferred",
+    # "unreached", "duplicate", …), per kind.
+    endings: dict[str, Counter] = field(default_factory=dict)
+    # The nine outcome categories by the language of the call.
+    callback_outcomes_by_language: dict[str, Counter] = field(default_factory=dict)
+
+    def handled_here(self, kind: str | None = None) -> int:
+        """Ended by the advice line's own work (not handed over, not unreached, not a duplicate)."""
+        return sum(self.endings.get(k, Counter())["resolved"] for k in ([kind] if kind else self.endings))
+
+    def transferred(self, kind: str | None = None) -> int:
+        """Ended by an escorted hand-over to another unit."""
+        return sum(self.endings.get(k, Counter())["transferred"] for k in ([kind] if kind else self.endings))
 
 
 def _months(start: dt.date, end: dt.date) -> list[str]:
@@ -77,11 +99,41 @@ def report(start: dt.date, end: dt.date) -> Report:
         if n.outcome:
             r.concern_outcomes[n.outcome] += 1
     r.median_hours_to_contact = {"callback": _median_hours(callbacks), "concern": _median_hours(concerns)}
+    for kind, table, records in (("callback", CALLBACK, callbacks), ("concern", CONCERN, concerns)):
+        r.endings[kind] = Counter(ending for item in records if (ending := _ending(table, item.status)))
+    for c in callbacks:
+        if c.outcome:
+            r.callback_outcomes_by_language.setdefault(c.call_language, Counter())[c.outcome] += 1
+    _count_topics(r, callbacks, concerns)
     if callbacks:
         # "Reached" as the service counts it: the resident was spoken to, not merely called.
         quick = sum(1 for c in callbacks if c.reached_at and working_days_between(c.created_at, c.reached_at) <= 1)
         r.reached_within_one_working_day = quick / len(callbacks)
     return r
+
+
+def _ending(table: StateTable, status: str) -> str | None:
+    return table.states[status].ending if status in table.states else None
+
+
+def quarter_of(month: str) -> str:
+    """"2026-08" → "2026 Q3"."""
+    year, number = month.split("-")
+    return f"{year} Q{(int(number) - 1) // 3 + 1}"
+
+
+def _count_topics(r: Report, callbacks, concerns) -> None:
+    for kind, records in (("callback", callbacks), ("concern", concerns)):
+        tagged = topics.topics_by_item(kind, [item.id for item in records])
+        for item in records:
+            codes = tagged.get(item.id)
+            if not codes:
+                continue
+            r.tagged_items += 1
+            month = item.created_at.strftime("%Y-%m")
+            r.topics.update(codes)
+            r.topics_by_month.setdefault(month, Counter()).update(codes)
+            r.topics_by_quarter.setdefault(quarter_of(month), Counter()).update(codes)
 
 
 def share(part: int, whole: int) -> float:

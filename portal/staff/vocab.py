@@ -28,6 +28,7 @@ AUDIT_ACTIONS = {
     "create": _l("Account created"), "deactivate": _l("Account taken out of use"),
     "activate": _l("Account taken into use"),
     "reset-code": _l("Authenticator app reset"), "resolve": _l("Report resolved"),
+    "topics": _l("Topics changed"),
 }
 KIND_LABELS = {"callback": _l("Callback request"), "concern": _l("Concern notice")}
 URGENCY_LABELS = {"danger": _l("Notifier said someone was in danger"),
