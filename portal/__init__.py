@@ -121,6 +121,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(opendata_bp)
     from portal.resident_feedback.views import bp as resident_feedback_bp
     app.register_blueprint(resident_feedback_bp)
+    from portal.staff.views_casework import bp as staff_casework_bp
+    app.register_blueprint(staff_casework_bp)
     _commands_as_units_of_work(app.cli)
     return app
 

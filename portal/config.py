@@ -50,6 +50,37 @@ def _demo_service() -> dict[str, Any]:
         # "Report a problem" texts (residents may write their name or number in them) are deleted
         # this many days after an editor resolved the report, or after it was sent if none did.
         "retention_days": {"callback": 180, "concern": 365, "report": 90},
+        # Where advisers hand an item over to (escorted hand-over, portal/staff/handover.py): the units the
+        # Seniori-info Q3 2020 report and the PAKU cards name. "organisation": the person's consent is
+        # asked first; "outcome": the reporting code the item closes with; "contact": {"phone",
+        # "phone_display", "email"} once confirmed from a published source (none is yet: names only).
+        "handover_units": [
+            {"code": "service_need_assessment", "organisation": False, "contact": None,
+             "name": {"fi": "Palvelutarpeen arviointi (RAISA)", "sv": "Bedömning av servicebehovet (RAISA)",
+                      "en": "Service-need assessment (RAISA)"},
+             "outcome": {"callback": "new_client_assessment", "concern": "service_need_assessment"}},
+            {"code": "home_care", "organisation": False, "contact": None,
+             "name": {"fi": "Kotihoito", "sv": "Hemvården", "en": "Home care"},
+             "outcome": {"callback": "existing_client_advice", "concern": "care_network_informed"}},
+            {"code": "gerontological_social_work", "organisation": False, "contact": None,
+             "name": {"fi": "Gerontologinen sosiaalityö", "sv": "Gerontologiskt socialt arbete",
+                      "en": "Gerontological social work"},
+             "outcome": {"callback": "existing_client_advice", "concern": "care_network_informed"}},
+            {"code": "health_station", "organisation": False, "contact": None,
+             "name": {"fi": "Terveysasema", "sv": "Hälsostationen", "en": "Health station"},
+             "outcome": {"callback": "health_station_advice", "concern": "care_network_informed"}},
+            {"code": "rehabilitative_assessment", "organisation": False, "contact": None,
+             "name": {"fi": "Kuntouttava arviointiyksikkö", "sv": "Rehabiliterande bedömningsenhet",
+                      "en": "Rehabilitative assessment unit"},
+             "outcome": {"callback": "existing_client_advice", "concern": "care_network_informed"}},
+            # The outreach pilot's organisations (etsivä vanhustyö), coordinated by Valli.
+            *[{"code": code, "organisation": True, "contact": None,
+               "name": {"fi": f"{name} (etsivä vanhustyö)", "sv": f"{name} (uppsökande äldrearbete)",
+                        "en": f"{name} (outreach work)"},
+               "outcome": {"callback": "ngo_private_info", "concern": "referred_organisation"}}
+              for code, name in (("mereo", "Mereo"), ("kapyrinne", "Käpyrinne"), ("seniori_vamos", "Seniori-Vamos"),
+                                 ("omakotisaatio", "Omakotisäätiö"))],
+        ],
         # {query}: the address; {lat}/{lon}: the venue; {lang}: fi, sv or en.
         "journey_planner": "https://reittiopas.hsl.fi/reitti/-/{query}::{lat},{lon}?locale={lang}",
     }

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,3 +28,14 @@ class HandledItem:
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str | None] = mapped_column(String(40))
     personal_data_removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# What staff's work adds when a new item arrives (the duplicate check, portal/staff/duplicates.py):
+# registered by the staff package, called by the resident forms' data modules, which cannot import it.
+ARRIVAL_HOOKS: list[Callable[[str, Any], None]] = []
+
+
+def arrived(kind: str, record: Any) -> None:
+    """A new callback request or concern notice was just stored (flushed, not yet committed)."""
+    for hook in ARRIVAL_HOOKS:
+        hook(kind, record)

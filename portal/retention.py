@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
 from portal import db
 from portal.callback.models import CallbackRequest
@@ -15,7 +15,7 @@ from portal.concern import drafts
 from portal.concern.models import ConcernNotice
 from portal.db import utcnow
 from portal.feedback.models import ListingReport
-from portal.staff.models import ItemNote
+from portal.staff.models import Handover, ItemNote, MatchKey
 
 CALLBACK_PERSONAL = ("name", "phone", "message", "interpreter_language", "helper_name", "helper_phone")
 
@@ -39,6 +39,10 @@ def purge(now: dt.datetime) -> dict[str, int]:
         purged = select(model.id).where(model.personal_data_removed_at.is_not(None))
         s.execute(update(ItemNote).where(ItemNote.item_type == kind, ItemNote.item_id.in_(purged),
                                          ItemNote.text.is_not(None)).values(text=None))
+        # So do the hand-over's note and the keyed hashes duplicates were found by.
+        s.execute(update(Handover).where(Handover.item_type == kind, Handover.item_id.in_(purged),
+                                         Handover.note.is_not(None)).values(note=None))
+        s.execute(delete(MatchKey).where(MatchKey.item_type == kind, MatchKey.item_id.in_(purged)))
     # The report stays (its kind tells editors what was wrong); only the resident's words go.
     report_days = dt.timedelta(days=days["report"])
     report["report texts"] = cast(CursorResult, s.execute(

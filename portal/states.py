@@ -56,6 +56,9 @@ class Transition:
     # A config key: the least number of minutes since the item entered `source` before this move is
     # allowed (the second call attempt); None: at any time.
     waits: str | None = None
+    # The move needs more than a button (a hand-over names the receiving unit, a merge the item kept):
+    # only the page of that name may make it (`permitted(..., form=...)`); the generic buttons leave it out.
+    form: str | None = None
 
     @property
     def audit_action(self) -> str:
@@ -154,13 +157,14 @@ class StateTable:
         return None
 
     def offered(self, state: str, actor: Actor, holder_id: int | None = None, *,
-                in_queue: bool = False) -> list[Transition]:
-        """The moves `actor` may make now, in the table's order: the buttons a page shows."""
+                in_queue: bool = False, form: str | None = None) -> list[Transition]:
+        """The moves `actor` may make now, in the table's order: the buttons a page shows (moves that
+        need their own form only when that form is asked for)."""
         return [move for move in self.transitions if move.source == state and (move.in_queue or not in_queue)
-                and self._refusal(move, actor, holder_id) is None]
+                and move.form == form and self._refusal(move, actor, holder_id) is None]
 
     def permitted(self, action: str, state: str, actor: Actor, holder_id: int | None = None,
-                  outcome: str | None = None) -> Transition:
+                  outcome: str | None = None, form: str | None = None) -> Transition:
         """The move `action` from `state` if `actor` may make it with this outcome; else raises Refused.
         Every move is checked here and nowhere else."""
         if action not in self.actions:
@@ -168,6 +172,8 @@ class StateTable:
         move = next((m for m in self.transitions if m.action == action and m.source == state), None)
         if move is None:
             raise Refused("changed")
+        if move.form != form:  # e.g. a hand-over posted as a plain button, without its unit
+            raise Refused("unknown")
         if reason := self._refusal(move, actor, holder_id):
             raise Refused(reason)
         if move.chooses_outcome and outcome not in self.outcomes:

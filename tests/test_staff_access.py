@@ -32,7 +32,8 @@ def test_every_non_public_staff_rule_sends_a_signed_out_visitor_to_sign_in(app):
     client = staff_client(app)
     token = csrf(client)
     values = {"lang": "en", "kind": "callback", "item_id": 1, "action": "claim", "activity_id": 1, "change_id": 1, "report_id": 1, "venue_id": 1,
-              "decision": "approve", "user_id": 1, "change": "deactivate", "session_id": 1}
+              "decision": "approve", "user_id": 1, "change": "deactivate", "session_id": 1,
+              "flag_id": 1, "call_id": 1}
     checked = 0
     for rule in app.url_map.iter_rules():
         view = app.view_functions.get(rule.endpoint)

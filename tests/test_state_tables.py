@@ -20,12 +20,15 @@ from portal.concern.models import ConcernNotice
 from portal.concern.states import CONCERN
 from portal.db import utcnow
 from portal.staff import queue
+from portal.staff.casework_states import DUPLICATE_FLAG, FOLLOWUP
 from portal.staff.listing_states import LISTING_CHANGE
 from portal.states import Refused, State, StateTable, Transition
 
 TABLES = {"callback": CALLBACK, "concern": CONCERN}
 MODELS = {"callback": CallbackRequest, "concern": ConcernNotice}
-MOVES = [(kind, move) for kind, table in TABLES.items() for move in table.transitions]
+# Moves made with a button (and an outcome); hand-over and merge need their own forms: tested below.
+MOVES = [(kind, move) for kind, table in TABLES.items() for move in table.transitions if move.form is None]
+FORM_MOVES = [(kind, move) for kind, table in TABLES.items() for move in table.transitions if move.form]
 
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -89,19 +92,74 @@ def test_each_move_in_the_table_works_through_the_page(app, adviser, kind, move)
 
 def test_the_tables_keep_the_services_states_and_outcome_codes():
     """PRODUCT.md's two state machines, move by move, and the nine reporting categories."""
-    assert list(CALLBACK.states) == ["new", "claimed", "attempt_1", "reached", "closed_no_answer", "closed"]
+    assert list(CALLBACK.states) == ["new", "claimed", "attempt_1", "reached", "closed_no_answer", "closed",
+                                     "handed_over", "closed_duplicate"]
     assert {(m.action, m.source, m.target) for m in CALLBACK.transitions} == {
         ("claim", "new", "claimed"), ("no-answer", "claimed", "attempt_1"),
         ("no-answer", "attempt_1", "closed_no_answer"), ("reached", "claimed", "reached"),
-        ("reached", "attempt_1", "reached"), ("close", "reached", "closed")}
-    assert list(CONCERN.states) == ["received", "triage", "assessment", "closed"]
+        ("reached", "attempt_1", "reached"), ("close", "reached", "closed"),
+        *{("hand-over", s, "handed_over") for s in ("claimed", "attempt_1", "reached")},
+        *{("merge", s, "closed_duplicate") for s in ("new", "claimed", "attempt_1", "reached")}}
+    assert list(CONCERN.states) == ["received", "triage", "assessment", "closed", "handed_over", "closed_duplicate"]
     assert {(m.action, m.source, m.target) for m in CONCERN.transitions} == {
         ("claim", "received", "triage"), ("assess", "triage", "assessment"),
-        ("close", "triage", "closed"), ("close", "assessment", "closed")}
+        ("close", "triage", "closed"), ("close", "assessment", "closed"),
+        *{("hand-over", s, "handed_over") for s in ("triage", "assessment")},
+        *{("merge", s, "closed_duplicate") for s in ("received", "triage", "assessment")}}
+    # A hand-over is counted as transferred, a merged duplicate neither as resolved nor as transferred.
+    for table in (CALLBACK, CONCERN):
+        assert table.ends("transferred") == ("handed_over",) and table.ends("duplicate") == ("closed_duplicate",)
     assert len(CALLBACK.outcomes) == 9 and CALLBACK.ends("unreached") == ("closed_no_answer",)
     assert set(CONCERN.outcomes) == {"advice_given", "referred_organisation", "care_network_informed",
                                      "service_need_assessment", "no_action", "duplicate"}
     assert CALLBACK.first == "new" and CONCERN.first == "received"
+
+
+# --- moves that need their own form (hand-over, merge) --------------------------------------------------------
+
+@pytest.mark.parametrize("kind, move", FORM_MOVES, ids=[f"{k}-{m.action}-from-{m.source}" for k, m in FORM_MOVES])
+def test_a_move_that_needs_its_form_is_refused_as_a_plain_button(app, adviser, kind, move):
+    """Posted to the generic move URL (no unit, no item kept), it is refused and changes nothing."""
+    client, staff = adviser
+    record = item_in(app, kind, move.source, None if move.source == TABLES[kind].first else staff.id)
+    fields = {"outcome": next(iter(TABLES[kind].outcomes))}
+    response = act(client, kind, record.id, move.action, **fields)
+    assert response.status_code == 303
+    assert "This cannot be done to this item." in " ".join(soup(client.get(response.headers["Location"])).get_text(" ").split())
+    assert load(app, MODELS[kind], record.id).status == move.source
+    with pytest.raises(Refused) as refused:
+        TABLES[kind].permitted(move.action, move.source, Actor(staff.id, "adviser"), staff.id, fields["outcome"])
+    assert refused.value.reason == "unknown"
+
+
+@pytest.mark.parametrize("kind, move", FORM_MOVES, ids=[f"{k}-{m.action}-from-{m.source}" for k, m in FORM_MOVES])
+def test_a_form_move_is_refused_for_other_roles_and_other_holders(kind, move):
+    table, outcome = TABLES[kind], next(iter(TABLES[kind].outcomes))
+    for actor, holder, reason in ((Actor(1, "editor", "organiser"), 1, "role"), (Actor(1, "adviser"), 2, "changed")):
+        if holder == 2 and not move.holder_only:
+            continue  # nobody holds an item in its first state
+        with pytest.raises(Refused) as refused:
+            table.permitted(move.action, move.source, actor, holder, outcome, form=move.form)
+        assert refused.value.reason == reason
+    assert table.permitted(move.action, move.source, Actor(1, "adviser"), 1 if move.holder_only else None, outcome,
+                           form=move.form).target == move.target
+
+
+def test_the_follow_up_and_duplicate_flag_tables():
+    adviser, editor = Actor(1, "adviser"), Actor(2, "editor")
+    assert FOLLOWUP.first == "scheduled" and set(FOLLOWUP.open_states) == {"scheduled", "claimed", "attempt_1"}
+    assert FOLLOWUP.permitted("claim", "scheduled", adviser).target == "claimed"
+    assert FOLLOWUP.permitted("no-answer", "attempt_1", adviser, 1).target == "closed_no_answer"
+    assert FOLLOWUP.permitted("reached", "attempt_1", adviser, 1, "moved_forward").target == "done"
+    for action, state, actor, holder, outcome, reason in (
+            ("claim", "scheduled", editor, None, None, "role"), ("reached", "claimed", adviser, 2, "moved_forward", "changed"),
+            ("reached", "claimed", adviser, 1, None, "outcome"), ("no-answer", "done", adviser, 1, None, "changed")):
+        with pytest.raises(Refused) as refused:
+            FOLLOWUP.permitted(action, state, actor, holder, outcome)
+        assert refused.value.reason == reason
+    assert [m.action for m in DUPLICATE_FLAG.offered("flagged", adviser)] == ["link", "merge", "dismiss"]
+    assert [m.action for m in DUPLICATE_FLAG.offered("linked", adviser)] == ["merge"]
+    assert DUPLICATE_FLAG.offered("flagged", editor) == [] and DUPLICATE_FLAG.offered("merged", adviser) == []
 
 
 # --- refused in one place --------------------------------------------------------------------------------------
@@ -185,7 +243,7 @@ def test_the_buttons_shown_are_the_tables_moves_in_the_pages_language(app, advis
         record = item_in(app, kind, state, holder)
         page = soup(client.get(f"/{lang}/staff/{kind}/{record.id}"))
         expected = [(m.action, said(app, lang, m.label)) for m in table.transitions
-                    if m.source == state and (holder is None if m.claims else holder == staff.id)]
+                    if m.source == state and m.form is None and (holder is None if m.claims else holder == staff.id)]
         assert what_next(page, kind, record.id) == expected, holder
         state_text = " ".join(page.select_one(".key-facts dd").get_text(" ").split())
         assert state_text.startswith(said(app, lang, table.state(state).label))
@@ -207,7 +265,7 @@ def test_the_queue_offers_the_tables_queue_moves(app, adviser, other):
 
 def labels() -> list:
     found = []
-    for table in (CALLBACK, CONCERN, LISTING_CHANGE):
+    for table in (CALLBACK, CONCERN, LISTING_CHANGE, FOLLOWUP, DUPLICATE_FLAG):
         found += [s.label for s in table.states.values()] + [s.resident for s in table.states.values() if s.resident]
         found += [m.label for m in table.transitions] + list(table.outcomes.values())
     return found

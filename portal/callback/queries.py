@@ -9,7 +9,7 @@ import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import db, outbox
+from portal import db, handling, outbox
 from portal.callback import about_activity
 from portal.callback.forms import CallbackForm
 from portal.callback.models import CallbackRequest
@@ -58,6 +58,7 @@ def save_request(form: CallbackForm, ui_language: str) -> CallbackRequest:
                  f"Reference: {request.reference}")
     try:
         session.flush()  # now, so that the same form sent twice at once is found here
+        handling.arrived("callback", request)  # e.g. flagged if the same phone has a request open
         return request
     except IntegrityError:
         # The same form arrived twice at once and the other send stored it first: that is the record.

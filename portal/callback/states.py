@@ -33,7 +33,15 @@ CALLBACK = StateTable(
         State("reached", _l("Reached"), resident=_l("We have talked with you.")),
         State("closed_no_answer", _l("Closed: no answer twice"), ending="unreached",
               resident=_l("Closed: we tried to call twice but could not reach you. Please call us, or ask again.")),
-        State("closed", _l("Closed"), ending="resolved", resident=_l("Done: we have talked with you.")),
+        State("closed", _l("Closed"), ending="resolved",
+              resident=_l("Done: we have talked with you. If the difficulty comes back, call us or ask for a call "
+                          "again.")),
+        # Escorted hand-over (saattaen vaihto): another unit handles it now; the status page names the unit.
+        State("handed_over", _l("Handed over"), ending="transferred",
+              resident=_l("Passed on: another service handles your matter now.")),
+        # Merged into another open request of the same person: that one goes on.
+        State("closed_duplicate", _l("Closed: a duplicate"), ending="duplicate",
+              resident=_l("Joined to your other request: we handle them together.")),
     ],
     transitions=[
         Transition("claim", "new", "claimed", _l("Claim"), ADVISER, holder_only=False, claims=True, in_queue=True),
@@ -46,6 +54,15 @@ CALLBACK = StateTable(
         Transition("reached", "claimed", "reached", _l("Reached"), ADVISER, contact=True, stamps=("reached_at",)),
         Transition("reached", "attempt_1", "reached", _l("Reached"), ADVISER, contact=True, stamps=("reached_at",)),
         Transition("close", "reached", "closed", _l("Close"), ADVISER, closes=True, chooses_outcome=True),
+        # Hand-over and merge need their own forms (portal/staff/handover.py, duplicates.py): the unit and
+        # its outcome code, or the request that stays open. A new request nobody holds may be merged.
+        *[Transition("hand-over", source, "handed_over", _l("Hand over"), ADVISER, closes=True,
+                     chooses_outcome=True, audit="hand_over", form="hand-over")
+          for source in ("claimed", "attempt_1", "reached")],
+        Transition("merge", "new", "closed_duplicate", _l("Close as a duplicate"), ADVISER, holder_only=False,
+                   closes=True, audit="merged", form="merge"),
+        *[Transition("merge", source, "closed_duplicate", _l("Close as a duplicate"), ADVISER, closes=True,
+                     audit="merged", form="merge") for source in ("claimed", "attempt_1", "reached")],
     ],
     outcomes=OUTCOMES,
 )

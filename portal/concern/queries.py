@@ -8,7 +8,7 @@ from flask import session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import crypto, db, outbox
+from portal import crypto, db, handling, outbox
 from portal.catalogue.queries import places
 from portal.concern import drafts
 from portal.concern.models import ConcernDraft, ConcernNotice
@@ -71,6 +71,7 @@ def send(draft: ConcernDraft, answers: dict) -> ConcernNotice:
                  f"A concern notice is waiting in the workspace.\nReference: {notice.reference}")
     try:
         s.flush()  # now, so that the same notice sent twice at once is found here; the view commits
+        handling.arrived("concern", notice)  # e.g. flagged if a notice about the same person is open
         return notice
     except IntegrityError:
         # The same notice was sent twice at once and the other send stored it first: nothing else of

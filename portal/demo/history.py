@@ -22,7 +22,10 @@ from portal.db import utcnow
 from portal.feedback.models import ListingReport
 from portal.references import new_reference
 from portal.resident_feedback.models import ContactAnswers, FoundAnswer
-from portal.staff.models import ItemNote
+from portal.staff import duplicates, topics
+from portal.staff.casework_states import FOLLOWUP
+from portal.staff.models import DuplicateFlag, FollowUp, Handover, ItemNote, MatchKey
+from portal.staff.queue import TABLES
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES, NO_ANSWER
 from portal.workdays import add_working_days, is_working_day
 
@@ -118,6 +121,12 @@ def generate(now: dt.datetime | None = None, seed: int = 2026) -> dict[str, int]
         if kind.replaced:
             if kind.note_type:
                 session.execute(delete(ItemNote).where(ItemNote.item_type == kind.note_type))
+                topics.forget_kind(kind.note_type)
+                # Hand-overs, check-in calls and duplicate keys and flags go with the items they are about.
+                for model in (Handover, FollowUp, MatchKey):
+                    session.execute(delete(model).where(model.item_type == kind.note_type))
+                session.execute(delete(DuplicateFlag).where(or_(DuplicateFlag.item_type == kind.note_type,
+                                                                DuplicateFlag.other_type == kind.note_type)))
             session.execute(delete(kind.model))
     counts = {"callback requests": 0, "concern notices": 0}
     day = today - dt.timedelta(days=365)
@@ -134,7 +143,120 @@ def generate(now: dt.datetime | None = None, seed: int = 2026) -> dict[str, int]
                     session.add(concern)
                     counts["concern notices"] += 1
         day += dt.timedelta(days=1)
+    session.flush()
+    _casework(rng, today, now)
+    _topics(rng)
     return counts
+
+
+# Topics the advisers tagged for social reporting (portal/staff/topics.py), from what a request was about
+# and how it was resolved, on most items someone finished (not the unanswered ones or duplicates). The
+# Q3 2020 report's phenomena come out near the top: finding the right service, carers, insecurity, digital.
+TAGGED_SHARE = 0.85
+CALLBACK_TOPIC_TOPICS = {"home": "mobility", "health": "health_station", "money": "errands", "carer": "carer",
+                         "activities": "loneliness", "digital": "digital"}
+OUTCOME_TOPICS = {"existing_client_advice": "own_worker", "health_station_advice": "health_station",
+                  "new_client_assessment": "home_care", "ngo_private_info": "ngo_private",
+                  "city_services_advice": "right_service", "further_investigation": "right_service",
+                  "authority_advice": "right_service"}
+WORRY_TOPICS = {"memory": "memory", "coping": "mobility", "loneliness": "loneliness", "safety": "insecurity",
+                "falls": "mobility", "food": "errands", "hygiene": "home_care", "carer": "carer",
+                "substances": "mood_substances", "money": "errands"}
+
+
+def _topics(rng: random.Random) -> None:
+    session = db.session()
+    finished: list[CallbackRequest | ConcernNotice] = [
+        *session.scalars(select(CallbackRequest).where(CallbackRequest.closed_at.is_not(None))
+                         .order_by(CallbackRequest.id)),
+        *session.scalars(select(ConcernNotice).where(ConcernNotice.closed_at.is_not(None)).order_by(ConcernNotice.id))]
+    for record in finished:
+        if record.outcome in (NO_ANSWER, "duplicate") or record.closed_at is None or rng.random() > TAGGED_SHARE:
+            continue
+        if isinstance(record, CallbackRequest):
+            kind, codes = "callback", [CALLBACK_TOPIC_TOPICS.get(record.topic or ""),
+                                       OUTCOME_TOPICS.get(record.outcome or "")]
+        else:
+            kind, codes = "concern", [WORRY_TOPICS.get(worry) for worry in record.worries]
+        topics.add_to_history(kind, record.id, [code for code in codes if code], record.closed_at)
+
+
+# Case work on the history (portal/staff/handover.py, followups.py, duplicates.py), in shares the Q3 2020
+# report suggests: of the concern notices it recorded, 20 % were handled by the advice line itself and
+# the rest were passed on; a check-in call after some of the closed contacts (the outreach pilot's
+# kuulumissoitto); a few repeated contacts about the same person, merged.
+HANDED_OVER = {  # outcome -> the unit such an item is handed to (codes of SERVICE["handover_units"])
+    ("callback", "new_client_assessment"): "service_need_assessment",
+    ("concern", "service_need_assessment"): "service_need_assessment",
+    ("concern", "referred_organisation"): ("mereo", "kapyrinne", "seniori_vamos", "omakotisaatio"),
+}
+HANDOVER_NOTES = ("Kotona asuminen vaikeutunut, toivoo arviointia.", "Omainen huolissaan, sovittu yhteydenotosta.",
+                  "Asiakas suostui kuulumissoittoon.")
+FOLLOW_UP_SHARE = {"callback": 0.12, "concern": 0.08}
+FOLLOW_UP_WEIGHTS = {"moved_forward": 60, "advised_again": 25, "new_request": 5, "no_answer": 10}
+DUPLICATE_SHARE = 0.1  # of the requests still waiting: asked again from the same phone
+
+
+def _casework(rng: random.Random, today: dt.date, now: dt.datetime) -> dict[str, int]:
+    session = db.session()
+    counts = {"hand-overs": 0, "check-in calls": 0, "duplicates": 0}
+    items: list[tuple[str, Any]] = [("callback", r) for r in session.scalars(select(CallbackRequest)
+                                                                               .order_by(CallbackRequest.id))]
+    items += [("concern", r) for r in session.scalars(select(ConcernNotice).order_by(ConcernNotice.id))]
+    previous: dict[str, Any] = {}
+    for kind, record in items:
+        unit = HANDED_OVER.get((kind, record.outcome or ""))
+        if unit and record.status == "closed":
+            code = rng.choice(unit) if isinstance(unit, tuple) else unit
+            record.status = "handed_over"
+            session.add(Handover(item_type=kind, item_id=record.id, unit=code, staff_id=None, at=record.closed_at,
+                                 consent="yes" if isinstance(unit, tuple) else None,
+                                 note=crypto.encrypt(rng.choice(HANDOVER_NOTES))))
+            counts["hand-overs"] += 1
+        elif record.status == "closed" and rng.random() < FOLLOW_UP_SHARE[kind]:
+            counts["check-in calls"] += _follow_up(rng, kind, record, today, now)
+        if kind == "concern" and record.outcome == "duplicate" and (earlier := previous.get(kind)) is not None:
+            _merged(kind, record, earlier)
+            counts["duplicates"] += 1
+        elif kind == "callback" and record.status == "new" and rng.random() < DUPLICATE_SHARE \
+                and (earlier := previous.get(kind)) is not None and earlier.status == "new":
+            record.phone = earlier.phone  # the same person asked twice before anyone called: flagged, waiting
+            session.add(DuplicateFlag(item_type=kind, item_id=record.id, other_type=kind, other_id=earlier.id,
+                                      reasons=["phone"], status="flagged", created_at=record.created_at))
+            counts["duplicates"] += 1
+        previous[kind] = record
+        if TABLES[kind].state(record.status).open:
+            duplicates.remember(kind, record)  # so that new arrivals find the open ones
+    return counts
+
+
+def _merged(kind: str, record: ConcernNotice, earlier: ConcernNotice) -> None:
+    """A second notice about the person of the one before it, closed as its duplicate."""
+    if earlier.personal:
+        personal = crypto.decrypt(record.personal) if record.personal else {}
+        personal.update({k: v for k, v in crypto.decrypt(earlier.personal).items() if k in ("name", "age", "address")})
+        record.personal = crypto.encrypt(personal)
+    record.status = "closed_duplicate"
+    db.session().add(DuplicateFlag(item_type=kind, item_id=record.id, other_type=kind, other_id=earlier.id,
+                                   reasons=["person"], status="merged", kept="other", created_at=record.created_at,
+                                   decided_at=record.closed_at))
+
+
+def _follow_up(rng: random.Random, kind: str, record: CallbackRequest | ConcernNotice, today: dt.date,
+               now: dt.datetime) -> int:
+    if record.closed_at is None:
+        return 0
+    due = add_working_days(record.closed_at.date(), rng.choice((2, 3, 5)))
+    call = FollowUp(item_type=kind, item_id=record.id, due_on=due, status=FOLLOWUP.first, created_by_id=None,
+                    created_at=record.closed_at, status_changed_at=record.closed_at)
+    if due < today:  # its day has passed: called
+        outcome = _pick(rng, FOLLOW_UP_WEIGHTS)
+        done = _working_moment(rng, due)
+        call.status = "closed_no_answer" if outcome == "no_answer" else "done"
+        call.outcome, call.closed_at, call.status_changed_at = outcome, done, done
+        call.first_contact_at = None if outcome == "no_answer" else done
+    db.session().add(call)
+    return 1
 
 
 def _still_waiting(record: CallbackRequest | ConcernNotice, status: str) -> None:
@@ -163,8 +285,9 @@ def _callback(rng: random.Random, day: dt.date, today: dt.date, now: dt.datetime
     first = created + dt.timedelta(hours=rng.choice((1, 2, 3, 5, 20, 26, 50)))
     outcome = _pick(rng, CALLBACK_OUTCOME_WEIGHTS)
     record.first_contact_at, record.outcome = first, outcome
-    if outcome == NO_ANSWER:
+    if outcome == NO_ANSWER:  # called twice, never reached: no contact (the first attempt is `first`)
         record.status, record.closed_at = "closed_no_answer", first + dt.timedelta(hours=rng.randint(3, 30))
+        record.first_contact_at = None
     else:
         record.status, record.reached_at = "closed", first
         record.closed_at = first + dt.timedelta(minutes=rng.randint(10, 90))

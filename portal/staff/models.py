@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.crypto import SealedText
@@ -124,3 +124,82 @@ class ItemTopic(Base):
     topic: Mapped[str] = mapped_column(String(40))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- duplicates, hand-overs and follow-up calls (portal/staff/duplicates.py, handover.py, followups.py) -----
+
+class MatchKey(Base):
+    """A keyed hash (HMAC) of one normalised identifier of an item: the older person's name with birth
+    year, a phone number or an address. Finding another item about the same person is then an indexed
+    look-up of equal digests, without decrypting every open item; the digest says nothing without the
+    server's key. Deleted when the item's personal data is (portal/retention.py)."""
+
+    __tablename__ = "item_match_key"
+    __table_args__ = (Index("ix_item_match_key_digest", "digest"),
+                      Index("ix_item_match_key_item", "item_type", "item_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(20))  # callback or concern
+    item_id: Mapped[int]
+    what: Mapped[str] = mapped_column(String(10))  # person, phone or address
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class DuplicateFlag(Base):
+    """A newer item that looks like an earlier open one, shown on both until an adviser decides:
+    flagged, linked (both go on, each points to the other), merged (one closed as a duplicate of the
+    kept one) or dismissed (not the same person)."""
+
+    __tablename__ = "duplicate_flag"
+    __table_args__ = (UniqueConstraint("item_type", "item_id", "other_type", "other_id"),
+                      Index("ix_duplicate_flag_other", "other_type", "other_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(20))  # the newer item
+    item_id: Mapped[int]
+    other_type: Mapped[str] = mapped_column(String(20))  # the earlier one, open when the newer arrived
+    other_id: Mapped[int]
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # person, phone, address
+    status: Mapped[str] = mapped_column(String(10), default="flagged")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    kept: Mapped[str | None] = mapped_column(String(5))  # after a merge: "item" or "other", the one still open
+
+
+class Handover(Base):
+    """An escorted hand-over: the unit that handles the item now, the adviser's note for it (encrypted)
+    and, for an organisation, whether the person agreed. One per item: a second would be a race."""
+
+    __tablename__ = "item_handover"
+    __table_args__ = (UniqueConstraint("item_type", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(20))
+    item_id: Mapped[int]
+    unit: Mapped[str] = mapped_column(String(40))  # a code of SERVICE["handover_units"]
+    consent: Mapped[str | None] = mapped_column(String(10))  # yes or no, asked when the unit is an organisation
+    note: Mapped[str | None] = mapped_column(SealedText)  # encrypted; None once retention removed it
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # None: the demo history
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FollowUp(Base):
+    """A check-in call set when an item was closed: due on a working day, then worked like a callback
+    (claim, two attempts, reached) through its own state table (portal/staff/followup_states.py)."""
+
+    __tablename__ = "follow_up_call"
+    __table_args__ = (UniqueConstraint("item_type", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(20))
+    item_id: Mapped[int]
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # None: the demo history
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    first_contact_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(String(20))

@@ -115,7 +115,8 @@ def offered(kind: str, record, staff: Actor) -> list[Transition]:
     return TABLES[kind].offered(record.status, staff, record.claimed_by_id)
 
 
-def take(kind: str, item_id: int, staff: Actor, action: str, outcome: str | None = None) -> Transition:
+def take(kind: str, item_id: int, staff: Actor, action: str, outcome: str | None = None,
+         form: str | None = None) -> Transition:
     """Make the move `action` on the item, as its state table allows, and audit it; raises Refused.
 
     The table decides from the state read here; the UPDATE then names that state (and the holder), so
@@ -124,7 +125,7 @@ def take(kind: str, item_id: int, staff: Actor, action: str, outcome: str | None
     table, model, record = TABLES[kind], MODELS[kind], item(kind, item_id)
     if record is None:
         raise Refused("unknown")
-    move = table.permitted(action, record.status, staff, record.claimed_by_id, outcome)
+    move = table.permitted(action, record.status, staff, record.claimed_by_id, outcome, form)
     now = utcnow()
     if move.waits and now < (earliest := allowed_from(record, move)):
         raise TooSoon(earliest)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from portal import crypto
 from portal.forms import ActionForm
-from portal.staff import audit, display, queue, queue_filters, topics
+from portal.staff import audit, display, followups, queue, queue_filters, topics
 from portal.staff.auth import current_staff, requires, signed_in
 from portal.staff.forms import NoteForm, OutcomeForm, TopicsForm
 from portal.states import Refused, StateTable, TooSoon
@@ -78,8 +78,14 @@ def act(kind: str, item_id: int, action: str):
         if table.chooses_outcome(action):
             form = _outcome_form(table)
             outcome = form.outcome.data if form.validate_on_submit() else None
+        try:  # a check-in call chosen in the closing form (portal/staff/followups.py)
+            days = followups.parse_days(request.form.get("follow_up")) if action == "close" else None
+        except ValueError:
+            days, outcome = None, None  # not a choice offered: refused below as a form to check
         try:
             queue.take(kind, record.id, staff, action, outcome)
+            if days:
+                followups.schedule(kind, record.id, staff, days)
         except TooSoon as wait:
             flash(_("It is too soon for the second call attempt. You can call again from %(time)s. Nothing was saved.",
                     time=display.staff_time(wait.earliest)))
