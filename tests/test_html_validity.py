@@ -32,7 +32,8 @@ KINDS = ["home", "catalogue", "catalogue-filtered", "catalogue-empty", "catalogu
          "callback-errors", "callback-sent", "callback-status", "concern-start",
          *(f"concern-{step}" for step in STEP_ORDER), "concern-check", "concern-sent", "report", "contact", "privacy",
          "accessibility", "public-computer", "staff-sign-in", "not-found", "feedback-contact", "feedback-thanks",
-         "found-again", "found-thanks", "carers", "professionals", "questions"]
+         "found-again", "found-thanks", "carers", "professionals", "questions", "callback-helper",
+         "callback-status-found", "concern-status", "concern-status-found", "privacy-kind", "rights"]
 
 
 def java() -> str | None:
@@ -83,6 +84,18 @@ def render_all(app, catalogue) -> dict[str, str]:
         assert send_callback(person, lang).status_code in (302, 303)
         keep("callback-sent", lang, get(f"/{lang}/callback/sent"))
         keep("callback-status", lang, get(f"/{lang}/callback/status"))
+        keep("callback-helper", lang, get(f"/{lang}/callback?for=other"))
+        for kind, path, check in (("callback-status-found", "callback/status", {"last_digits": "4567"}),
+                                  ("concern-status-found", "concern/status", {"check": "2233"})):
+            sent = pages[f"{kind.split('-')[0]}-sent/{lang}"]
+            reference = sent.split('class="reference">', 1)[1].split("<", 1)[0]
+            page = get(f"/{lang}/{path}")
+            keep(kind, lang, person.post(f"/{lang}/{path}", data={**hidden_fields(page, f"/{lang}/{path}"),
+                                                                  "reference": reference, **check}))
+            assert 'role="status"' in pages[f"{kind}/{lang}"], f"{kind}: nothing found"
+        keep("concern-status", lang, get(f"/{lang}/concern/status"))
+        keep("privacy-kind", lang, get(f"/{lang}/privacy/concern-notice"))
+        keep("rights", lang, get(f"/{lang}/rights"))
         keep("report", lang, get(f"/{lang}/activities/{catalogue['chair-gym']}/report"))
         keep("contact", lang, get(f"/{lang}/contact"))
         keep("privacy", lang, get(f"/{lang}/privacy"))
