@@ -122,6 +122,7 @@ CALLBACK_FIELDS = ["name", "phone", "helper_name", "helper_phone", "person_agree
                    "interpreter_language",
                    "time_window", "topic", "message", "voicemail_ok", "submission", "website", "csrf_token"]
 STATUS_FIELDS = ["reference", "last_digits", "website", "csrf_token"]
+CONCERN_STATUS_FIELDS = ["reference", "check", "website", "csrf_token"]
 REPORT_FIELDS = ["kind", "text", "submission", "website", "csrf_token"]
 STEP_FIELDS = {
     "urgency": ["urgency"], "role": ["role", "on_behalf"], "identity": ["identity"],
@@ -139,9 +140,12 @@ def _quiet(fields: dict) -> dict:
 
 
 @FUZZ
-@given(lang=st.sampled_from(LANGUAGES), form=st.sampled_from(["callback", "callback-other", "status", "report"]),
-       callback=fields_of(CALLBACK_FIELDS), status=fields_of(STATUS_FIELDS), report=fields_of(REPORT_FIELDS))
-def test_fuzz_the_callback_status_and_report_forms(app, catalogue, no_limits, lang, form, callback, status, report):
+@given(lang=st.sampled_from(LANGUAGES),
+       form=st.sampled_from(["callback", "callback-other", "status", "concern-status", "report"]),
+       callback=fields_of(CALLBACK_FIELDS), status=fields_of(STATUS_FIELDS),
+       concern_status=fields_of(CONCERN_STATUS_FIELDS), report=fields_of(REPORT_FIELDS))
+def test_fuzz_the_callback_status_and_report_forms(app, catalogue, no_limits, lang, form, callback, status,
+                                                   concern_status, report):
     RUN["forms"] += 1
     client = resident(app)
     if form.startswith("callback"):
@@ -149,6 +153,9 @@ def test_fuzz_the_callback_status_and_report_forms(app, catalogue, no_limits, la
         page = client.get(url + ("?for=other" if form == "callback-other" else ""))
     elif form == "status":
         url, fields = f"/{lang}/callback/status", _quiet(status)
+        page = client.get(url)
+    elif form == "concern-status":
+        url, fields = f"/{lang}/concern/status", _quiet(concern_status)
         page = client.get(url)
     else:
         url, fields = f"/{lang}/activities/{catalogue['lunch-09']}/report", _quiet(report)
