@@ -194,7 +194,9 @@ def test_demo_history_dates_nothing_later_than_the_moment_given(fresh_app, hour)
             CallbackRequest.status == "new", CallbackRequest.outcome.is_(None), CallbackRequest.closed_at.is_(None)))
         closed = session.scalars(select(CallbackRequest).where(CallbackRequest.closed_at.is_not(None))).all()
     assert open_callbacks > 0  # the last days are still waiting in the queue
-    assert closed and all(c.created_at <= c.first_contact_at <= c.closed_at <= now for c in closed)
+    # An unanswered request was never contacted: it has no first contact, only its closing time.
+    assert closed and all(c.created_at <= (c.first_contact_at or c.closed_at) <= c.closed_at <= now for c in closed)
+    assert all(c.first_contact_at is None for c in closed if c.status == "closed_no_answer")
     assert all(c.status_changed_at == c.closed_at for c in closed)
 
 

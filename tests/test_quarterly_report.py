@@ -10,12 +10,16 @@ import re
 
 import pytest
 from app_setup import database_url, make_app
-from staff_support import add_callback, add_concern, make_staff, sign_in, soup
+from sqlalchemy import func, select
+from staff_support import add_callback, add_concern, flask_command, make_staff, sign_in, soup
 
 from portal import db as portal_db
+from portal.callback.models import CallbackRequest
+from portal.concern.models import ConcernNotice
+from portal.db import utcnow
 from portal.resident_feedback.models import ContactAnswers
 from portal.staff import report, topics
-from portal.staff.models import StaffUser
+from portal.staff.models import ItemTopic, StaffUser
 
 T = dt.datetime
 # Sign-ins are counted by the rate limiter; the tests that sign in start with none counted.
@@ -215,3 +219,54 @@ def test_the_report_needs_an_adviser(report_app):
     assert editor.get("/en/staff/report?quarter=2025-Q1").status_code == 403
     assert editor.get("/en/staff/report.csv?quarter=2025-Q1").status_code == 403
 
+
+
+# --- the demo history's quarter, counted by hand from the database ---------------------------------------
+
+@pytest.fixture(scope="module")
+def history_app(tmp_path_factory):
+    app = make_app(database_url(tmp_path_factory.mktemp("history-report"), "history_report"))
+    result = flask_command(app, "demo", "history")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@signing_in
+def test_the_demo_quarter_matches_a_count_of_the_database(history_app):
+    quarter = report.Quarter.last_complete(utcnow().date())
+    start = dt.datetime.combine(quarter.start, dt.time(0))
+    end = dt.datetime.combine(quarter.end + dt.timedelta(days=1), dt.time(0))
+    with history_app.app_context():
+        session = portal_db.session()
+        rep = report.build(quarter)
+
+        def count(model, *where):
+            return session.scalar(select(func.count()).select_from(model).where(
+                model.created_at >= start, model.created_at < end, *where))
+
+        f = rep.figures
+        assert f.callbacks == count(CallbackRequest) > 50 and f.concerns == count(ConcernNotice) > 20
+        for code in ("fi", "sv", "en", "other"):
+            assert f.callback_languages[code] == count(CallbackRequest, CallbackRequest.call_language == code)
+        for code in f.callback_outcomes:
+            assert f.callback_outcomes[code] == count(CallbackRequest, CallbackRequest.outcome == code)
+        for role in f.notifier_roles:
+            assert f.notifier_roles[role] == count(ConcernNotice, ConcernNotice.notifier_role == role)
+        assert f.transferred() == (count(CallbackRequest, CallbackRequest.status == "handed_over")
+                                   + count(ConcernNotice, ConcernNotice.status == "handed_over")) > 0
+        # Topics: of the quarter's items, as stored.
+        ids = {kind: set(session.scalars(select(model.id).where(model.created_at >= start, model.created_at < end)))
+               for kind, model in (("callback", CallbackRequest), ("concern", ConcernNotice))}
+        stored = session.execute(select(ItemTopic.item_type, ItemTopic.item_id, ItemTopic.topic)).all()
+        by_hand: dict[str, int] = {}
+        for kind, item_id, topic in stored:
+            if item_id in ids[kind]:
+                by_hand[topic] = by_hand.get(topic, 0) + 1
+        assert dict(f.topics) == by_hand and len(by_hand) >= 8
+        # No unanswered request counts as contacted.
+        assert count(CallbackRequest, CallbackRequest.status == "closed_no_answer",
+                     CallbackRequest.first_contact_at.is_not(None)) == 0
+    client = sign_in(history_app, make_staff(history_app, ["adviser"]))
+    for lang in ("fi", "sv", "en"):
+        assert client.get(f"/{lang}/staff/report?quarter={quarter.code}").status_code == 200

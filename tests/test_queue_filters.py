@@ -69,7 +69,7 @@ def test_swedish_unassigned_overdue(people):
 
 
 def test_values_that_are_not_choices_are_ignored(people):
-    client, _me, items = people
+    client, _me, _items = people
     everything = shown(client)
     assert len(everything) == 7
     assert shown(client, "language=xx&kind=%00&holder=" + "m" * 300) == everything

@@ -94,3 +94,15 @@ def top(counter: Counter, limit: int | None = None) -> list[tuple[str, int]]:
     order = {code: n for n, code in enumerate(TOPICS)}
     ranked = sorted(counter.items(), key=lambda pair: (-pair[1], order.get(pair[0], len(order)), pair[0]))
     return ranked[:limit] if limit else ranked
+
+
+def add_to_history(kind: str, item_id: int, codes: Iterable[str], at: dt.datetime) -> None:
+    """Topics on generated history (the demo): as if tagged when the item closed, by nobody, so not
+    audited (no one did it)."""
+    db.session().add_all(ItemTopic(item_type=kind, item_id=item_id, topic=code, added_by_id=None, at=at)
+                         for code in sorted(set(codes)) if code in TOPICS)
+
+
+def forget_kind(kind: str) -> None:
+    """Every item's topics of a kind: for the demo, which replaces all items of that kind."""
+    db.session().execute(delete(ItemTopic).where(ItemTopic.item_type == kind))
