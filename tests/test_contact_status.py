@@ -104,6 +104,12 @@ def test_the_confirmation_says_how_to_check_and_links_the_status_page(app, lang)
                          "person's year of birth, or the last four digits of your phone number.") in words(page)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_concern_start_page_links_the_status_page(app, visitor, lang):
+    link = soup(visitor.get(f"/{lang}/concern")).find("a", href=f"/{lang}/concern/status")
+    assert link is not None and words(link) == tr(app, lang, "Check a notice you have already sent")
+
+
 def test_a_notice_with_nothing_to_check_says_so_on_the_confirmation(app):
     client = resident(app)
     sent_concern(app, client, identity="anonymous")  # an age, not a year, and no notifier's phone
