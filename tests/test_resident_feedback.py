@@ -16,12 +16,13 @@ from form_support import (
     send_concern,
     soup,
     tr,
+    unique,
     walk_concern,
     words,
 )
 from page_checks import check_page
 from sqlalchemy import delete, func, inspect, select
-from staff_support import add_callback, make_staff, sign_in
+from staff_support import add_callback, add_concern, make_staff, sign_in
 
 from portal import db as portal_db
 from portal.db import utcnow
@@ -231,6 +232,28 @@ def test_the_callback_status_offers_the_questionnaire_once_the_contact_is_closed
         assert (f"/{lang}/feedback/callback" in links) is offered, record.status
         # The link carries nothing about the request.
         assert not any(record.reference in href for href in links)
+
+
+def concern_status_page(client, lang, reference, check):
+    page = client.get(f"/{lang}/concern/status")
+    data = hidden_fields(page, f"/{lang}/concern/status")
+    data.update(reference=reference, check=check)
+    return client.post(f"/{lang}/concern/status", data=data)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_concern_status_offers_the_questionnaire_once_the_notice_is_closed(app, lang):
+    now = utcnow()
+    cases = [("received", None, False), ("triage", None, False), ("closed", "advice_given", True),
+             ("closed", "service_need_assessment", True)]
+    for status, outcome, offered in cases:
+        notice = add_concern(app, personal={"age": "1941", "name": unique("Older")}, status=status, outcome=outcome,
+                             closed_at=now if status == "closed" else None)
+        page = check_page(concern_status_page(resident(app), lang, notice.reference, "1941"), lang=lang)
+        assert page.select_one(".panel[role=status]") is not None, "the notice was not found"
+        links = [a["href"] for a in page.select("main a[href]")]
+        assert (f"/{lang}/feedback/concern" in links) is offered, status
+        assert not any(notice.reference in href for href in links)
 
 
 # --- did you find what you were looking for? ---------------------------------------------------------------
