@@ -15,6 +15,7 @@ from portal.concern import drafts
 from portal.concern.models import ConcernNotice
 from portal.db import utcnow
 from portal.feedback.models import ListingReport
+from portal.resident_feedback import queries as found_feedback
 from portal.staff.models import Handover, ItemNote, MatchKey
 
 CALLBACK_PERSONAL = ("name", "phone", "message", "interpreter_language", "helper_name", "helper_phone")
@@ -50,6 +51,8 @@ def purge(now: dt.datetime) -> dict[str, int]:
         .where(func.coalesce(ListingReport.resolved_at, ListingReport.created_at) <= now - report_days,
                ListingReport.text.is_not(None))
         .values(text=None))).rowcount
+    # The few words under "Did you find what you were looking for?" go after as long; the yes or no stays.
+    report["search feedback texts"] = found_feedback.remove_old_texts(now - report_days)
     return report
 
 

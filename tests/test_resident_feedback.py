@@ -39,7 +39,7 @@ SCALE = ("Very well", "Well", "Satisfactorily", "Poorly", "Very poorly", "Cannot
 
 
 @pytest.fixture(autouse=True)
-def fresh_counts():
+def fresh_counts(app):
     limiter.reset()
     yield
     limiter.reset()
@@ -366,6 +366,22 @@ def test_an_unmarked_post_asks_once_more_with_a_token(app, catalogue):
 ])
 def test_contact_details_are_taken_out_of_the_words(typed, kept):
     assert queries.without_contact_details(typed) == kept
+
+
+def test_purge_removes_the_words_after_the_report_period_and_keeps_the_answer(fresh_app):
+    from portal.retention import purge
+
+    app, now = fresh_app, utcnow()
+    days = app.config["SERVICE"]["retention_days"]["report"]
+    old = now - dt.timedelta(days=days + 31)  # a month wholly before the period
+    with app.app_context(), portal_db.transaction() as session:
+        session.add(FoundAnswer(month=f"{old.year}-{old.month:02d}", ui_language="fi", found=False, text="vanha"))
+        session.add(FoundAnswer(month=f"{now.year}-{now.month:02d}", ui_language="fi", found=False, text="uusi"))
+    with app.app_context(), portal_db.transaction():
+        assert purge(now)["search feedback texts"] == 1
+    with app.app_context():
+        kept = portal_db.session().execute(select(FoundAnswer.found, FoundAnswer.text).order_by(FoundAnswer.id)).all()
+    assert kept == [(False, None), (False, "uusi")]
 
 
 # --- the staff statistics ------------------------------------------------------------------------------------

@@ -96,7 +96,8 @@ def test_purge_removes_old_personal_data_and_keeps_the_rest(fresh_app):
         session.execute(update(ConcernDraft).where(ConcernDraft.token_hash == token_hash(
             session_data(app, expired)["concern_draft"])).values(expires_at=now - dt.timedelta(minutes=1)))
 
-    assert purge_report(app) == {"expired drafts": 1, "callback requests": 1, "concern notices": 1, "report texts": 0}
+    assert purge_report(app) == {"expired drafts": 1, "callback requests": 1, "concern notices": 1, "report texts": 0,
+                                 "search feedback texts": 0}
 
     purged = callback(app, old_cb)
     assert (purged.name, purged.phone, purged.message, purged.interpreter_language, purged.helper_name,
@@ -122,7 +123,8 @@ def test_purge_removes_old_personal_data_and_keeps_the_rest(fresh_app):
     # The rows themselves stay; a second run finds nothing more to do.
     assert rows(app, text("SELECT count(*) FROM callback_request"))[0][0] == 3
     assert rows(app, text("SELECT count(*) FROM concern_notice"))[0][0] == 3
-    assert purge_report(app) == {"expired drafts": 0, "callback requests": 0, "concern notices": 0, "report texts": 0}
+    assert purge_report(app) == {"expired drafts": 0, "callback requests": 0, "concern notices": 0, "report texts": 0,
+                                 "search feedback texts": 0}
 
 
 def test_purged_request_no_longer_answers_the_status_page(fresh_app):

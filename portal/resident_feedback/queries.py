@@ -5,8 +5,9 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import db
@@ -124,3 +125,12 @@ def figures(months: list[str], texts_shown: int = 50) -> Figures:
         .where(FoundAnswer.month.in_(months), FoundAnswer.text.is_not(None))
         .order_by(FoundAnswer.month.desc(), FoundAnswer.id.desc()).limit(texts_shown))]
     return result
+
+
+def remove_old_texts(before: dt.datetime) -> int:
+    """The words given under "Did you find what you were looking for?" in months wholly before `before`
+    are removed (the yes or no stays, for the statistics). Returns how many."""
+    first_kept = f"{before.year}-{before.month:02d}"
+    result = db.session().execute(update(FoundAnswer).where(FoundAnswer.month < first_kept,
+                                                            FoundAnswer.text.is_not(None)).values(text=None))
+    return cast(CursorResult, result).rowcount
