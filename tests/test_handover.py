@@ -145,3 +145,35 @@ def test_the_hand_over_page_in_every_language(app, adviser):
         assert words in page.get_text(" ")
         assert page.select_one("form[method=post] input[name=csrf_token]")
     assert CALLBACK.ends("transferred") == ("handed_over",)
+
+
+def test_the_demo_history_has_hand_overs_check_in_calls_and_duplicates_in_its_shares(app, fresh_app):
+    """The history hands over the outcomes that mean another unit carries on, sets check-in calls on some
+    closed items, merges the notices coded as duplicates, and leaves one flagged pair of each kind open;
+    nothing is dated after the moment given, and every row points to an item that exists."""
+    import datetime as dt
+
+    from portal.demo.history import generate
+    from portal.staff.models import DuplicateFlag, FollowUp
+
+    now = dt.datetime(2026, 11, 25, 10, 30)
+    with fresh_app.app_context(), portal_db.transaction() as session:
+        generate(now)
+        callbacks = {r.id: r for r in session.scalars(select(CallbackRequest))}
+        notices = {r.id: r for r in session.scalars(select(ConcernNotice))}
+        items = {"callback": callbacks, "concern": notices}
+        handed = session.scalars(select(Handover)).all()
+        assert {h.item_id for h in handed if h.item_type == "callback"} == {
+            i for i, r in callbacks.items() if r.outcome == "new_client_assessment" and r.status == "handed_over"}
+        assert all(items[h.item_type][h.item_id].status == "handed_over" and h.at <= now for h in handed)
+        assert all(h.consent == "yes" for h in handed if handover.unit(h.unit).organisation)
+        transferred = sum(r.status == "handed_over" for r in notices.values()) / len(notices)
+        assert 0.3 < transferred < 0.6  # the notices coded to assessment or to an organisation
+        calls = session.scalars(select(FollowUp)).all()
+        assert 0.03 < len(calls) / (len(callbacks) + len(notices)) < 0.15
+        assert all(items[c.item_type][c.item_id].status == "closed" for c in calls)
+        assert all((c.closed_at or c.created_at) <= now for c in calls)
+        flags = session.scalars(select(DuplicateFlag)).all()
+        merged = [f for f in flags if f.status == "merged"]
+        assert merged and all(notices[f.item_id].status == "closed_duplicate" for f in merged)
+        assert sorted(f.item_type for f in flags if f.status == "flagged") == ["callback", "concern"]

@@ -194,7 +194,6 @@ HANDOVER_NOTES = ("Kotona asuminen vaikeutunut, toivoo arviointia.", "Omainen hu
                   "Asiakas suostui kuulumissoittoon.")
 FOLLOW_UP_SHARE = {"callback": 0.12, "concern": 0.08}
 FOLLOW_UP_WEIGHTS = {"moved_forward": 60, "advised_again": 25, "new_request": 5, "no_answer": 10}
-DUPLICATE_SHARE = 0.1  # of the requests still waiting: asked again from the same phone
 
 
 def _casework(rng: random.Random, today: dt.date, now: dt.datetime) -> dict[str, int]:
@@ -213,21 +212,34 @@ def _casework(rng: random.Random, today: dt.date, now: dt.datetime) -> dict[str,
                                  consent="yes" if isinstance(unit, tuple) else None,
                                  note=crypto.encrypt(rng.choice(HANDOVER_NOTES))))
             counts["hand-overs"] += 1
-        elif record.status == "closed" and rng.random() < FOLLOW_UP_SHARE[kind]:
+        elif record.status == "closed" and record.outcome != "duplicate" and rng.random() < FOLLOW_UP_SHARE[kind]:
             counts["check-in calls"] += _follow_up(rng, kind, record, today, now)
         if kind == "concern" and record.outcome == "duplicate" and (earlier := previous.get(kind)) is not None:
             _merged(kind, record, earlier)
             counts["duplicates"] += 1
-        elif kind == "callback" and record.status == "new" and rng.random() < DUPLICATE_SHARE \
-                and (earlier := previous.get(kind)) is not None and earlier.status == "new":
-            record.phone = earlier.phone  # the same person asked twice before anyone called: flagged, waiting
-            session.add(DuplicateFlag(item_type=kind, item_id=record.id, other_type=kind, other_id=earlier.id,
-                                      reasons=["phone"], status="flagged", created_at=record.created_at))
-            counts["duplicates"] += 1
         previous[kind] = record
+    # One pair still waiting in each kind, flagged as a new item arrives about the person of an earlier
+    # one (so the queue shows the decision to make), then the keys of every open item for new arrivals.
+    for kind in ("callback", "concern"):
+        waiting = [r for k, r in items if k == kind and TABLES[k].state(r.status).open]
+        if len(waiting) >= 2:
+            _same_person(kind, waiting[-1], waiting[0])
+            counts["duplicates"] += 1
+    for kind, record in items:
         if TABLES[kind].state(record.status).open:
-            duplicates.remember(kind, record)  # so that new arrivals find the open ones
+            duplicates.remember(kind, record)
     return counts
+
+
+def _same_person(kind: str, record: Any, earlier: Any) -> None:
+    if kind == "callback":
+        record.phone, reasons = earlier.phone, ["phone"]
+    else:
+        personal = crypto.decrypt(record.personal) if record.personal else {}
+        personal.update({k: v for k, v in crypto.decrypt(earlier.personal).items() if k in ("name", "age")})
+        record.personal, reasons = crypto.encrypt(personal), ["person"]
+    db.session().add(DuplicateFlag(item_type=kind, item_id=record.id, other_type=kind, other_id=earlier.id,
+                                   reasons=reasons, status="flagged", created_at=record.created_at))
 
 
 def _merged(kind: str, record: ConcernNotice, earlier: ConcernNotice) -> None:
