@@ -1,4 +1,4 @@
-"""Linked Events import: the real responses in ../shared/interop/linked-events/ plus small hand-made
+"""Linked Events import: the real responses in tests/data/interop/ (copied from ../shared/interop/ with their sources and licences)linked-events/ plus small hand-made
 variations (a series, a deletion, hostile records). Never the network."""
 from __future__ import annotations
 
@@ -17,13 +17,11 @@ from portal.demo.loader import load_postal_areas
 from portal.imports import linked_events, runs
 from portal.imports.models import ImportRun, SourceLink
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "interop" / "linked-events"
+SAMPLES = Path(__file__).resolve().parent / "data" / "interop" / "linked-events"
 NOW = dt.datetime(2026, 12, 1, 9, 0)
 
 
 def sample(name: str):
-    if not SAMPLES.is_dir():
-        pytest.skip(f"the shared interop samples are missing ({SAMPLES})")
     return json.loads((SAMPLES / name).read_text("utf-8"))
 
 
