@@ -177,3 +177,19 @@ def test_the_demo_history_has_hand_overs_check_in_calls_and_duplicates_in_its_sh
         merged = [f for f in flags if f.status == "merged"]
         assert merged and all(notices[f.item_id].status == "closed_duplicate" for f in merged)
         assert sorted(f.item_type for f in flags if f.status == "flagged") == ["callback", "concern"]
+
+
+def test_the_notifier_hears_only_that_the_notice_was_passed_on(app, adviser):
+    client, staff = adviser
+    notice = add_concern(app, status="triage", claimed_by_id=staff.id,
+                         personal={"name": "Sulo Siirretty", "age": "1939", "contact_name": "Naapuri",
+                                   "contact_phone": "+358401117788"})
+    post(client, "concern", notice.id, unit="home_care", note="Kotihoidon asiakas, omatyöntekijä tiedotettu")
+    for lang, unit in (("fi", "Kotihoito"), ("sv", "Hemvården"), ("en", "Home care")):
+        visitor = resident(app)
+        data = hidden_fields(visitor.get(f"/{lang}/concern/status"), f"/{lang}/concern/status")
+        data.update(reference=notice.reference, check="1939")
+        panel = soup(visitor.post(f"/{lang}/concern/status", data=data)).select_one(".panel").get_text(" ")
+        assert unit not in panel and "Kotihoidon" not in panel
+        if lang == "en":
+            assert "It was passed on to the service that can help." in panel

@@ -29,6 +29,13 @@ AUDIT_ACTIONS = {
     "activate": _l("Account taken into use"),
     "reset-code": _l("Authenticator app reset"), "resolve": _l("Report resolved"),
     "topics": _l("Topics changed"),
+    # Case work (portal/staff/duplicates.py, handover.py, followups.py).
+    "duplicate_check": _l("Checked for duplicates"), "duplicate_flagged": _l("Flagged as a possible duplicate"),
+    "duplicate_linked": _l("Duplicates linked"), "duplicate_merged": _l("Duplicates merged"),
+    "duplicate_dismissed": _l("Duplicate flag dismissed"), "merged": _l("Closed as a duplicate"),
+    "hand_over": _l("Handed over"), "hand_over_unit": _l("Receiving unit recorded"),
+    "follow_up_set": _l("Check-in call set"), "follow_up_claim": _l("Check-in call claimed"),
+    "follow_up_no_answer": _l("Check-in call: no answer"), "follow_up_reached": _l("Check-in call: reached"),
 }
 KIND_LABELS = {"callback": _l("Callback request"), "concern": _l("Concern notice")}
 URGENCY_LABELS = {"danger": _l("Notifier said someone was in danger"),
