@@ -46,6 +46,7 @@ def ask():
     except SQLAlchemyError as error:
         # The type only: the exception's text would carry the request's personal data into the log.
         current_app.logger.error("Saving a callback request failed: %s", type(error).__name__)
+        db.abandon()  # the failed flush leaves the session unusable; the page below reads the database
         return _form_page(form, save_failed=True), 503
     limits.record(limits.CALLBACK, "ok")
     session["callback_reference"] = saved.reference

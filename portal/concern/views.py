@@ -105,6 +105,7 @@ def check():
         db.commit()  # before the confirmation, so a failed save is the 503 page that keeps the answers
     except SQLAlchemyError as error:
         _log_failure(error)
+        db.abandon()  # the failed flush leaves the session unusable; the page below reads the database
         return _check_page(form, answers, save_failed=True), 503
     limits.record(limits.CONCERN, "ok")
     session["concern_sent"] = session.pop(drafts.SESSION_KEY)

@@ -50,6 +50,7 @@ def contact(channel: str):
         db.commit()  # before the thanks, so a failed save is the 503 page that keeps the answers
     except SQLAlchemyError as error:
         current_app.logger.error("Saving contact feedback failed: %s", type(error).__name__)
+        db.abandon()  # the failed flush leaves the session unusable; the page below reads the database
         return _contact_page(form, channel, save_failed=True), 503
     limits.record(CONTACT, "ok")
     return redirect(url_for("resident_feedback.thanks"), code=303)
