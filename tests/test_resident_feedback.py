@@ -180,6 +180,21 @@ def test_a_post_without_a_good_token_or_with_a_bad_score_stores_nothing(app, cas
         assert "encounter-0" in error_links(response)
 
 
+def test_an_expired_security_token_shows_the_answers_again_with_a_new_one(app):
+    client = resident(app)
+    data = _own_form(questionnaire(client)) | {"encounter": "4", "impact": "0"}
+    data["csrf_token"] = "expired"
+    before = count(app, ContactAnswers)
+    response = client.post("/en/feedback/callback", data=data)
+    page = check_page(response, status=400)
+    assert page.find("input", attrs={"name": "encounter", "value": "4"}).has_attr("checked")
+    assert page.find("input", attrs={"name": "impact", "value": "0"}).has_attr("checked")
+    assert count(app, ContactAnswers) == before
+    again = _own_form(response) | {"encounter": "4", "impact": "0"}
+    assert client.post("/en/feedback/callback", data=again).status_code == 303
+    assert count(app, ContactAnswers) == before + 1
+
+
 def test_used_tokens_are_kept_two_days_only(app):
     with app.app_context(), portal_db.transaction() as session:
         session.add(UsedFeedbackForm(submission="f" * 64, used_on=utcnow().date() - dt.timedelta(days=3)))
