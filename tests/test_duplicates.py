@@ -218,3 +218,13 @@ def test_the_item_page_in_every_language(app, adviser):
                         ("en", "Possible duplicates")):
         page = soup(client.get(f"/{lang}/staff/callback/{newer.id}"))
         assert words in page.get_text(" ")
+
+
+def test_a_callback_from_the_phone_of_an_older_person_with_a_notice_open_is_flagged(app):
+    """Across kinds only the phone counts: the notifier's own phone and the person's name do not."""
+    notice = arrive(app, "concern", personal=person("Kerttu Kaksi", "1944", phone="+358401230008"))
+    callback = arrive(app, "callback", phone="+358401230008")
+    [flag] = flags(app, "callback", callback.id)
+    assert (flag.other_type, flag.other_id, flag.reasons) == ("concern", notice.id, ["phone"])
+    notifier = arrive(app, "callback", phone="+358401112233")  # the contact_phone of every notice here
+    assert [f for f in flags(app, "callback", notifier.id) if f.other_type == "concern"] == []
