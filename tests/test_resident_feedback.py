@@ -463,3 +463,19 @@ def test_the_statistics_page_shows_them_by_month_with_small_counts_hidden(app, f
     found = table(page, tr(app, lang, "“Did you find what you were looking for?” per month"))
     assert found["2025-03"] == ["7", fewer]
     assert found["2025-04"] == ["0", "5"]
+
+
+def test_the_statistics_csv_has_them_with_small_counts_hidden(app, feedback_months):
+    import csv
+    import io
+
+    client = sign_in(app, make_staff(app, ["adviser"]))
+    response = client.get("/en/staff/statistics.csv?start=2025-03-01&end=2025-04-30")
+    assert response.status_code == 200
+    rows = {(section, key): value for section, key, value in csv.reader(io.StringIO(response.get_data(as_text=True)))}
+    assert rows[("feedback_answers_by_month", "2025-03")] == "6"
+    assert rows[("feedback_answers_by_month", "2025-04")] == "<5"
+    assert rows[("feedback_average_encounter", "2025-03")] == "4.2"
+    assert rows[("feedback_average_competence", "2025-03")] == ""  # 4 rated: no average
+    assert rows[("found_yes_by_month", "2025-03")] == "7" and rows[("found_no_by_month", "2025-03")] == "<5"
+    assert rows[("found_yes_by_month", "2025-04")] == "0" and rows[("found_no_by_month", "2025-04")] == "5"

@@ -134,3 +134,23 @@ def remove_old_texts(before: dt.datetime) -> int:
     result = db.session().execute(update(FoundAnswer).where(FoundAnswer.month < first_kept,
                                                             FoundAnswer.text.is_not(None)).values(text=None))
     return cast(CursorResult, result).rowcount
+
+
+def csv_rows(months: list[str]) -> list[list]:
+    """The statistics CSV's rows for resident feedback (section, key, count): counts of 1-4 as "<5", and
+    an average only from 5 answers (else empty), as on the page."""
+    f = figures(months, texts_shown=0)
+
+    def count(n: int) -> int | str:
+        value = shown(n)
+        return "<5" if value is None else value
+
+    rows: list[list] = []
+    for month in months:
+        rows.append(["feedback_answers_by_month", month, count(f.answers_by_month[month])])
+        for code in POINTS:
+            average = f.points_by_month[month][code].average
+            rows.append([f"feedback_average_{code}", month, "" if average is None else average])
+        rows.append(["found_yes_by_month", month, count(f.found_by_month[month][True])])
+        rows.append(["found_no_by_month", month, count(f.found_by_month[month][False])])
+    return rows

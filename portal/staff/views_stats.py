@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.db import utcnow
 from portal.formatting import language_name, month_name
+from portal.resident_feedback import queries as resident_feedback
 from portal.staff import report, stats, topics
 from portal.staff.auth import requires
 from portal.staff.vocab import CALLBACK_OUTCOMES, CONCERN_OUTCOMES, KIND_LABELS, NOTIFIER_ROLES
@@ -76,6 +77,7 @@ def statistics_csv():
         writer.writerow(["median_hours_to_first_contact", kind, "" if hours is None else hours])
     share = r.reached_within_one_working_day
     writer.writerow(["share_reached_within_one_working_day", "callback", "" if share is None else round(share, 3)])
+    writer.writerows(resident_feedback.csv_rows(r.months))
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="statistics-{start}-{end}.csv"'})
 
