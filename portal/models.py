@@ -10,5 +10,4 @@ def load_all() -> None:
     import portal.imports.models
     import portal.outbox
     import portal.resident_feedback.models
-    import portal.resident_feedback.models
     import portal.staff.models  # noqa: F401
