@@ -100,6 +100,7 @@ def fill_callback(page, *, name: str, phone: str, helper: str | None = None) -> 
     if helper is not None:
         page.fill("#helper_name", helper)
         page.fill("#helper_phone", "+46 70 123 4567")
+        page.check("input[name='person_agrees'][value='yes']")  # they know about the call and agree
     page.fill("#name", name)
     page.fill("#phone", phone)
     page.check("#time_window-0")      # morning
@@ -118,7 +119,7 @@ def send_callback_and_check_status(page, portal_server, in_app, axe, lang: str, 
     # Empty: the error summary, nothing stored.
     submit(page, form)
     assert urlparse(page.url).path == f"/{lang}/callback"
-    expected_fields = (["helper_name"] if helping else []) + ["name", "phone"]
+    expected_fields = (["helper_name"] if helping else []) + ["name", "phone"] + (["person_agrees"] if helping else [])
     expect_error_summary(page, js, expected_fields)
     assert page.get_attribute("html", "lang") == lang
     assert page.locator("h1").count() == 1
@@ -154,6 +155,7 @@ def send_callback_and_check_status(page, portal_server, in_app, axe, lang: str, 
     assert record.for_someone_else is helping
     assert record.helper_name == helper
     assert record.helper_phone == ("+46701234567" if helping else None)
+    assert record.person_agrees == ("yes" if helping else None), "the consent answer was not stored"
     assert (record.time_window, record.topic, record.voicemail_ok) == ("morning", "activities", True)
     assert record.status == "new"
 
