@@ -57,6 +57,7 @@ def test_not_found_page_sends_the_security_headers(client):
 
 
 def test_server_error_is_a_friendly_page_with_the_security_headers(app, client, catalogue, monkeypatch):
+    from portal import cache
     from portal.catalogue import queries
 
     def broken(_activity_id):
@@ -64,6 +65,8 @@ def test_server_error_is_a_friendly_page_with_the_security_headers(app, client, 
 
     monkeypatch.setattr(queries, "activity", broken)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    with app.app_context():
+        cache.clear()  # an earlier test may have left this page in the whole-page cache
     response = client.get(f"/sv/activities/{catalogue['concert']}")
     page = check_page(response, status=500)
     assert_scripts_carry_the_nonce(response, assert_security_headers(response))
