@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
@@ -97,3 +99,23 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     limiter.init_app(app)
+
+
+def status_lookup(form, find: Callable[[], Any], not_found: str, page: Callable[..., str]):
+    """A status page's look-up by reference and check (callback and concern notice alike): refused while
+    the guesses are used up, checked before the look-up whatever its outcome (a found item must not tell
+    that a guess was right once the guesses are used up), one message for every wrong combination, and
+    each try counted. `page(found, **notices)` renders the page; the answer is what the view returns."""
+    found = None
+    if form.is_submitted():
+        if form.looks_automated:
+            abort(400)
+        wait = max(wait_seconds(LOOKUP, "failed") or 0, wait_seconds(LOOKUP, "ok") or 0)
+        if wait:
+            return too_many(page(None, limited=wait), wait)
+        if form.validate_on_submit():
+            found = find()
+            if found is None:
+                form.reference.errors.append(not_found)
+        record(LOOKUP, "ok" if found else "failed")
+    return page(found)

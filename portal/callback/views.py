@@ -79,22 +79,10 @@ def _call_by(saved) -> dt.date:
 @bp.route("/status", methods=["GET", "POST"])
 def status():
     form = StatusForm()
-    found = None
-    if form.is_submitted():
-        if form.looks_automated:
-            abort(400)
-        # Checked before the look-up, whatever its outcome: a found request must not be a way to
-        # learn that a guess was right once the guesses are used up.
-        wait = max(limits.wait_seconds(limits.LOOKUP, "failed") or 0, limits.wait_seconds(limits.LOOKUP, "ok") or 0)
-        if wait:
-            return limits.too_many(_status_page(form, None, limited=wait), wait)
-        if form.validate_on_submit():
-            found = queries.find_for_status(form.reference.data, form.last_digits.data)
-            if found is None:
-                form.reference.errors.append(
-                    _l("We could not find a request with that reference and phone number. Check both and try again."))
-        limits.record(limits.LOOKUP, "ok" if found else "failed")
-    return _status_page(form, found)
+    return limits.status_lookup(
+        form, lambda: queries.find_for_status(form.reference.data, form.last_digits.data),
+        _l("We could not find a request with that reference and phone number. Check both and try again."),
+        lambda found, **notices: _status_page(form, found, **notices))
 
 
 def _city_date(utc: dt.datetime) -> dt.date:

@@ -130,20 +130,10 @@ def status():
     """A notice's state by reference and check, with the callback status page's limits and its one
     answer for every wrong combination."""
     form = StatusForm()
-    found = None
-    if form.is_submitted():
-        if form.looks_automated:
-            abort(400)
-        wait = max(limits.wait_seconds(limits.LOOKUP, "failed") or 0, limits.wait_seconds(limits.LOOKUP, "ok") or 0)
-        if wait:
-            return limits.too_many(_status_page(form, None, limited=wait), wait)
-        if form.validate_on_submit():
-            found = queries.find_for_status(form.reference.data, form.check.data)
-            if found is None:
-                form.reference.errors.append(_l("We could not find a notice with that reference and check. "
-                                                "Check both and try again."))
-        limits.record(limits.LOOKUP, "ok" if found else "failed")
-    return _status_page(form, found)
+    return limits.status_lookup(
+        form, lambda: queries.find_for_status(form.reference.data, form.check.data),
+        _l("We could not find a notice with that reference and check. Check both and try again."),
+        lambda found, **notices: _status_page(form, found, **notices))
 
 
 def _status_page(form: StatusForm, found, **notices) -> str:
