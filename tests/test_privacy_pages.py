@@ -77,7 +77,7 @@ def test_the_rights_page_explains_formal_complaints_and_the_ombudsman(app, clien
     text = words(page.find("main"))
     assert words(page.h1) == tr(app, lang, "Your rights, and how to make a formal complaint")
     # The Finnish names stay in every language, so people can ask for them by name.
-    for finnish in ("muistutus", "kantelu", "potilas- ja sosiaaliasiavastaava", "aluehallintovirasto",
+    for finnish in ("muistutus", "kantelu", "potilas- ja sosiaaliasiavastaava", "aluehallintovirasto", "lupa- ja valvontavirasto",
                     "tietosuojavaltuutettu"):
         assert finnish in text.lower()
     assert tr(app, lang, "Feedback you give on this website helps us improve the service, but it is not a formal "
