@@ -80,8 +80,9 @@ def _upsert(db: Session, model, rows: list[dict]) -> None:
     db.execute(statement.on_conflict_do_update(index_elements=["activity_id"], set_=columns), rows)
 
 
-def reindex(db: Session, activities: list[Activity], now: dt.datetime) -> None:
-    """Write the index rows of these activities. The caller commits."""
+def reindex(db: Session, activities: list[Activity], now: dt.datetime, content: bool = True) -> None:
+    """Write the index rows of these activities. `content` off: only their next times moved on (see
+    bump_version). The caller commits."""
     if not activities:
         return
     lock_index(db)
@@ -89,25 +90,41 @@ def reindex(db: Session, activities: list[Activity], now: dt.datetime) -> None:
     rows = [index_row(a, now) for a in sorted(activities, key=lambda a: a.id)]
     for model, part in ((ActivityIndex, 0), (ActivityWords, 1)):
         _upsert(db, model, [r[part] for r in rows])
-    bump_version(db)
+    bump_version(db, content)
 
 
-def bump_version(db: Session) -> None:
+# The rows of CatalogueVersion. Counts, pages and page ends are keyed on EVERY_CHANGE; a result card
+# on CONTENT_CHANGE and its activity's next time: "next time" rolls forward for some activity almost
+# every minute in a large catalogue, and that should redraw the cards it moved, not every card.
+EVERY_CHANGE, CONTENT_CHANGE = 1, 2
+
+
+def bump_version(db: Session, content: bool = True) -> None:
     """Make everything cached from the catalogue out of date (in the caller's transaction, so the new
-    version is seen exactly when the change is). Call it after any write that reindex does not cover.
-    Under the index writers' lock, taken before the version row's, so writers always lock in one order."""
+    version is seen exactly when the change is); `content` off for a roll-forward, which leaves the
+    cards of activities whose next time did not move in place. Call it after any write that reindex
+    does not cover. Under the index writers' lock, taken before the version rows', so writers always
+    lock in one order."""
     lock_index(db)
-    # The row is made by the first write (a freshly migrated database holds no rows at all, so a
+    # The rows are made by the first write (a freshly migrated database holds no rows at all, so a
     # restore still sees it empty), and raised from then on.
     dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(CatalogueVersion.__table__).values(id=1, version=1)
+    rows = [{"id": EVERY_CHANGE, "version": 1}] + ([{"id": CONTENT_CHANGE, "version": 1}] if content else [])
+    statement = dialect.insert(CatalogueVersion.__table__).values(rows)
     db.execute(statement.on_conflict_do_update(index_elements=["id"],
                                                set_={"version": CatalogueVersion.__table__.c.version + 1}))
 
 
+def catalogue_versions(db: Session) -> tuple[int, int]:
+    """(every change, content change): the numbers cached catalogue data is keyed on."""
+    rows = db.execute(select(CatalogueVersion.id, CatalogueVersion.version))
+    found: dict[int, int] = {row.id: row.version for row in rows}
+    return found.get(EVERY_CHANGE, 0), found.get(CONTENT_CHANGE, 0)
+
+
 def catalogue_version(db: Session) -> int:
-    """The number cached counts and cards are keyed on: it changes with every write to the index."""
-    return db.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == 1)) or 0
+    """The number cached counts and pages are keyed on: it changes with every write to the index."""
+    return catalogue_versions(db)[0]
 
 
 def roll_forward(db: Session, now: dt.datetime, batch: int = 200) -> int:
@@ -117,7 +134,7 @@ def roll_forward(db: Session, now: dt.datetime, batch: int = 200) -> int:
         return 0
     stale = db.scalars(select(Activity).join(ActivityIndex).where(ActivityIndex.next_start < now)
                        .order_by(ActivityIndex.next_start).limit(batch)).all()
-    reindex(db, list(stale), now)
+    reindex(db, list(stale), now, content=False)
     return len(stale)
 
 
@@ -145,7 +162,7 @@ def refresh(db: Session, now: dt.datetime, stale_only: bool, batch: int = 2000) 
     for start in range(0, len(ids), batch):
         lock_index(db)  # before reading, so no writer's newer rows are overwritten with older ones
         chunk = db.scalars(select(Activity).where(Activity.id.in_(ids[start:start + batch]))).all()
-        reindex(db, list(chunk), now)
+        reindex(db, list(chunk), now, content=not stale_only)
         db.commit()
         db.expunge_all()
         done += len(chunk)

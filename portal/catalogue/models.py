@@ -187,6 +187,11 @@ class PostalArea(Base):
     lon: Mapped[float] = mapped_column(Float)
 
 
+# The columns a filter tests, carried by the ordered indexes below so that counting reads no table.
+FILTER_COLUMNS = ("categories", "audiences", "languages", "when", "facts_yes", "facts_no", "price_cents",
+                  "drop_in", "online")
+
+
 class ActivityIndex(Base):
     """What the catalogue filters and sorts on, one narrow row per activity, derived from the tables
     above by `portal.catalogue.indexing`, so that counting a filtered list reads little."""
@@ -195,16 +200,17 @@ class ActivityIndex(Base):
     # Ordered partial indexes, one per way a page is read: the soonest listed activities overall, in a
     # district, at a venue. The WHERE is written as each dialect renders `.where(ActivityIndex.listed)`
     # (SQLite has no boolean type and writes `listed = 1`), or the planner does not match the index.
-    # The soonest index also carries every filter column (it covers the filters): a filter that
-    # matches few rows near the start (a weekday, a language) walks the index alone, never the table.
+    # The soonest and district indexes also carry every filter column (they cover the filters): a
+    # filter that matches few rows near the start (a weekday, a language) walks the index alone, and a
+    # count in one district reads that district's part of its index, never the table.
     __table_args__ = (
         Index("ix_activity_index_next_start", "next_start"),
         *(Index(f"ix_activity_index_{name}", *columns, "sort_start", "activity_id", *covering,
                 sqlite_where=sa_text("listed = 1"), postgresql_where=sa_text("listed"))
           for name, columns, covering in (
-              ("soonest", (), ("categories", "audiences", "languages", "when", "facts_yes", "facts_no",
-                               "price_cents", "drop_in", "online", "district", "venue_id")),
-              ("district_soonest", ("district",), ()), ("venue_soonest", ("venue_id",), ()))),
+              ("soonest", (), (*FILTER_COLUMNS, "district", "venue_id")),
+              ("district_soonest", ("district",), (*FILTER_COLUMNS, "venue_id")),
+              ("venue_soonest", ("venue_id",), ()))),
     )
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
@@ -235,8 +241,10 @@ NO_SET_TIME = dt.datetime(9999, 12, 31)
 
 
 class CatalogueVersion(Base):
-    """One row: a number that every write to the index raises, so that anything cached from the
-    catalogue (counts, cards, pages) carries the version it was made from and is never served stale."""
+    """Numbers that writes to the catalogue raise, so that anything cached from it carries the version
+    it was made from and is never served stale (portal/catalogue/indexing.py, bump_version):
+    row 1 (EVERY_CHANGE) by every write to the index, row 2 (CONTENT_CHANGE) by every write except
+    "next time" rolling forward."""
 
     __tablename__ = "catalogue_version"
 

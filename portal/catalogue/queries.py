@@ -4,12 +4,13 @@ from __future__ import annotations
 import time
 
 from flask import current_app
+from sqlalchemy import select
 
 from portal import cache, db
 from portal.catalogue import filters as catalogue_filters, indexing, schedule
 from portal.catalogue.models import Activity
 from portal.catalogue.places import Places
-from portal.catalogue.search import Count, Results, activities_matching, count_matching
+from portal.catalogue.search import Count, Found, Results, activities_matching, count_matching
 from portal.i18n import current_language
 
 ROLL_FORWARD_EVERY_SECONDS = 60
@@ -26,14 +27,25 @@ def filters_from(args) -> catalogue_filters.Filters:
     return catalogue_filters.parse(args, places())
 
 
-def catalogue_version() -> int:
-    """The version cached catalogue data is keyed on; read once per request (any write raises it)."""
+def _versions() -> tuple[int, int]:
+    """indexing.catalogue_versions, read once per request (any write raises them)."""
     from flask import g
 
-    if "catalogue_version" not in g:
-        keep_index_current()  # first, so the version read is the one after any roll-forward
-        g.catalogue_version = indexing.catalogue_version(db.session())
-    return g.catalogue_version
+    if "catalogue_versions" not in g:
+        keep_index_current()  # first, so the versions read are those after any roll-forward
+        g.catalogue_versions = indexing.catalogue_versions(db.session())
+    return g.catalogue_versions
+
+
+def catalogue_version() -> int:
+    """The version cached counts and pages are keyed on: every write to the index raises it."""
+    return _versions()[0]
+
+
+def content_version() -> int:
+    """The version cached result cards are keyed on (with their activity's next time): every write
+    except "next time" rolling forward raises it."""
+    return _versions()[1]
 
 
 def _count_key(f: catalogue_filters.Filters, lang: str) -> str:
@@ -52,7 +64,8 @@ def count(f: catalogue_filters.Filters) -> Count:
                             version=catalogue_version())
 
 
-def search(f: catalogue_filters.Filters, page_size: int | None = None) -> Results:
+def search(f: catalogue_filters.Filters, page_size: int | None = None, load: bool = True) -> Results:
+    """One page of matches; `load` off leaves their activities unloaded (see load_activities)."""
     keep_index_current()
     lang, size, version = current_language(), page_size or current_app.config["PAGE_SIZE"], catalogue_version()
     # Where each page ends, so that the next one is a seek from there rather than an offset.
@@ -61,9 +74,21 @@ def search(f: catalogue_filters.Filters, page_size: int | None = None) -> Result
                 f"{lang if f.sort == 'name' else ''}:{size}:")
     after = cache.get("page-end", page_key + str(f.page - 1), version=version) if f.page > 1 else None
     results = activities_matching(db.session(), f, lang, places(), size, count=count(f), after=after)
+    if load:
+        load_activities(results.items)
     if results.last_key is not None:
         cache.set("page-end", page_key + str(results.page), results.last_key, version=version)
     return results
+
+
+def load_activities(items: list[Found]) -> None:
+    """Load the activities of these matches that are not loaded yet (a page whose cards are all in the
+    cache needs none of them)."""
+    missing = [found.activity_id for found in items if found.loaded is None]
+    if missing:
+        loaded = {a.id: a for a in db.session().scalars(select(Activity).where(Activity.id.in_(missing)))}
+        for found in items:
+            found.loaded = found.loaded or loaded[found.activity_id]
 
 
 def activity(activity_id: int) -> Activity | None:

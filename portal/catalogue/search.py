@@ -11,6 +11,7 @@ page seeks from the previous page's last key when the caller has it; nearest goe
 in order of distance (they are few) instead of measuring every activity."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -52,8 +53,17 @@ Index, Words = ActivityIndex, ActivityWords
 
 @dataclass
 class Found:
-    activity: Activity
+    """One match: its index row's facts, and the activity itself once loaded (queries.load_activities)."""
+    activity_id: int
+    next_start: dt.datetime | None
     distance_km: float | None
+    loaded: Activity | None = None
+
+    @property
+    def activity(self) -> Activity:
+        if self.loaded is None:
+            raise LookupError(f"activity {self.activity_id} is not loaded (queries.load_activities)")
+        return self.loaded
 
 
 # Matches are counted up to this many (or to the end of the page asked for, if further); beyond it
@@ -170,9 +180,11 @@ def _base(db: Session, f: Filters, lang: str) -> tuple[list[ColumnExpressionArgu
     return _conditions(f) + word_conditions, reads_words
 
 
-# SQLite picks the smallest index to count through (the venue one), then reads the table for every
-# row; the soonest index covers the filters, so counting through it never reads the table.
-_COUNT_HINT = ("INDEXED BY ix_activity_index_soonest", "sqlite")
+def _count_hint(f: Filters) -> tuple[str, str]:
+    """SQLite picks the smallest index to count through (the venue one), then reads the table for
+    every row; the soonest and district indexes cover the filters, so counting through them never
+    reads the table, and the district one reads only the districts chosen. (PostgreSQL chooses well.)"""
+    return f"INDEXED BY ix_activity_index_{'district_soonest' if f.districts else 'soonest'}", "sqlite"
 
 
 def count_matching(db: Session, f: Filters, lang: str, at_least: int = COUNT_LIMIT) -> Count:
@@ -183,14 +195,15 @@ def count_matching(db: Session, f: Filters, lang: str, at_least: int = COUNT_LIM
         met, unchecked = _needs(f.required_facts)
         rows = (_with_words(select(case((met, 1), else_=0).label("met"),
                                    case((unchecked, 1), else_=0).label("unchecked")).select_from(Index), reads_words)
-                .where(*where, or_(met, unchecked)).with_hint(Index, *_COUNT_HINT).limit(2 * at_least + 1).subquery())
+                .where(*where, or_(met, unchecked)).with_hint(Index, *_count_hint(f))
+                .limit(2 * at_least + 1).subquery())
         seen, met_count, unchecked_count = db.execute(
             select(func.count(), func.coalesce(func.sum(rows.c.met), 0), func.coalesce(func.sum(rows.c.unchecked), 0))
         ).one()
         more = seen > 2 * at_least
         shown = unchecked_count if f.show_unchecked else met_count
         return Count(int(shown), int(unchecked_count), more or shown > at_least)
-    rows = (_with_words(select(Index.activity_id), reads_words).where(*where).with_hint(Index, *_COUNT_HINT)
+    rows = (_with_words(select(Index.activity_id), reads_words).where(*where).with_hint(Index, *_count_hint(f))
             .limit(at_least + 1).subquery())
     seen = db.scalar(select(func.count()).select_from(rows)) or 0
     return Count(min(seen, at_least), 0, seen > at_least)
@@ -211,43 +224,42 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
 
     origin = places.area(f.near) if f.near else None
     last_key = None
+    # Each match's id, next time and place from the index: enough for a card kept in the cache.
+    shown = (Index.activity_id, Index.next_start, Index.lat, Index.lon)
     if origin and f.sort == "nearest":
-        ids = _nearest_page(db, where, reads_words, origin, (page - 1) * page_size, page_size)
+        rows = _nearest_page(db, where, reads_words, shown, origin, (page - 1) * page_size, page_size)
     else:
         by_name = f.sort == "name"
         key = (getattr(Words, f"name_{lang}") if by_name else Index.sort_start, Index.activity_id)
-        query = _with_words(select(*key), reads_words or by_name).where(*where).order_by(*key).limit(page_size)
+        query = (_with_words(select(*key, *shown[1:]), reads_words or by_name).where(*where).order_by(*key)
+                 .limit(page_size))
         if after is not None and 1 < page == f.page:
             query = query.where(tuple_(*key) > tuple_(*after))
         else:
             query = query.offset((page - 1) * page_size)
         rows = db.execute(query).all()
-        ids = [row[1] for row in rows]
-        last_key = tuple(rows[-1]) if len(rows) == page_size else None
-    loaded = {a.id: a for a in db.scalars(select(Activity).where(Activity.id.in_(ids)))} if ids else {}
-    items = []
-    for activity_id in ids:
-        venue = loaded[activity_id].venue
-        km = (distance_km(origin.lat, origin.lon, venue.lat, venue.lon)
-              if origin and venue and venue.lat is not None and venue.lon is not None else None)
-        items.append(Found(loaded[activity_id], km))
+        last_key = tuple(rows[-1][:2]) if len(rows) == page_size else None
+    items = [Found(row.activity_id, row.next_start,
+                   distance_km(origin.lat, origin.lon, row.lat, row.lon)
+                   if origin and row.lat is not None and row.lon is not None else None)
+             for row in rows]
     return Results(items, count.total, count.unchecked, page, page_size, count.more, last_key)
 
 
-def _nearest_page(db: Session, where, reads_words: bool, origin, skip: int, page_size: int) -> list[int]:
+def _nearest_page(db: Session, where, reads_words: bool, shown, origin, skip: int, page_size: int) -> list:
     """Nearest first without measuring every activity: the venues (few) are put in order of distance
     here, then read one at a time through the venue index, soonest first within each, until the page
-    is full; activities without a venue or a known point come last."""
+    is full; activities without a venue or a known point come last. Rows of the `shown` columns."""
     venues = list(db.execute(select(Venue.id, Venue.lat, Venue.lon)).all())
     venues.sort(key=lambda v: (v.lat is None,
                                distance_km(origin.lat, origin.lon, v.lat, v.lon) if v.lat is not None else 0, v.id))
-    ids: list[int] = []
+    rows: list = []
     for venue_id in [v.id for v in venues] + [None]:
-        if len(ids) == page_size:
+        if len(rows) == page_size:
             break
         same_venue = Index.venue_id == venue_id if venue_id is not None else Index.venue_id.is_(None)
-        found = list(db.scalars(_with_words(select(Index.activity_id), reads_words).where(*where, same_venue)
-                                .order_by(Index.sort_start, Index.activity_id).limit(skip + page_size - len(ids))))
-        ids += found[skip:]
+        found = db.execute(_with_words(select(*shown), reads_words).where(*where, same_venue)
+                           .order_by(Index.sort_start, Index.activity_id).limit(skip + page_size - len(rows))).all()
+        rows += found[skip:]
         skip = max(0, skip - len(found))
-    return ids
+    return rows

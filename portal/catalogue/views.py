@@ -12,7 +12,6 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, request, session, url_for
-from flask_babel import gettext as _
 from htmx_flask import request as htmx_request
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -20,7 +19,7 @@ from markupsafe import Markup
 from portal import cache
 from portal.catalogue import display, ics, queries, schedule
 from portal.catalogue.filters import without
-from portal.i18n import current_language
+from portal.i18n import current_language, gettext as _
 from portal.security import csp_nonce, shared_cache_page
 
 bp = Blueprint("catalogue", __name__, url_prefix="/<lang>")
@@ -70,7 +69,7 @@ def kept_for_everyone(view):
 @kept_for_everyone
 def activity_list():
     filters = queries.filters_from(request.args)
-    results = queries.search(filters)
+    results = queries.search(filters, load=False)  # result_cards loads those it must draw
     partial = results_fragment_wanted()
     today = schedule.local_now().date()
     context = {"filters": filters, "results": results, "without": without, "args": request.args,
@@ -89,18 +88,21 @@ def activity_list():
 def result_cards(items, filters, today) -> list[tuple[Markup, Markup]]:
     """(card, name) HTML of each result, from the cache or drawn now: the card without its my-list
     button, and the activity's name as the button's hidden part reads it. A card shows the day's
-    relative words ("today"), the needs chosen (how it meets them) and the distance from the place
-    typed, so those are in its key with the activity and the language; a new catalogue version
-    (any edit, import or roll-forward) leaves every old card behind."""
+    relative words ("today"), its next time, the needs chosen (how it meets them) and the distance from
+    the place typed, so those are in its key with the activity and the language; an edit or import (a
+    new content version) leaves every old card behind, a roll-forward only those whose time moved.
+    Only the activities of the cards missing are loaded from the database."""
     if not items:
         return []
-    lang, version = current_language(), queries.catalogue_version()
+    lang, version = current_language(), queries.content_version()
     needs = ",".join(sorted(filters.needs))
-    keys = [f"{found.activity.id}:{lang}:{today.isoformat()}:{needs}:"
-            f"{'' if found.distance_km is None else round(found.distance_km, 3)}" for found in items]
+    keys = [f"{found.activity_id}:{lang}:{today.isoformat()}:{needs}:"
+            f"{'' if found.distance_km is None else round(found.distance_km, 3)}:"
+            f"{'' if found.next_start is None else found.next_start.isoformat()}" for found in items]
     cards = cache.get_many("card", keys, version=version)
     missing = [(key, found) for key, found in zip(keys, items, strict=True) if key not in cards]
     if missing:
+        queries.load_activities([found for _key, found in missing])
         # One template module for all the cards missing: its labels translated and URLs built once.
         context = {"today": today}
         current_app.update_template_context(context)
