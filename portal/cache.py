@@ -22,6 +22,7 @@ slow way.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -50,10 +51,13 @@ def init_app(app: Flask) -> None:
     _cache.init_app(app)
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _key(prefix: str, key: str, version: Any) -> str:
     # Keys built from a visitor's filter words can be long and hold any character: hash them so that
     # every backend accepts them and a key's length never depends on what was typed.
-    if len(key) > 120 or not key.isascii() or any(c.isspace() for c in key):
+    if len(key) > 120 or not key.isascii() or _SPACE.search(key):
         key = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
     return f"{prefix}:{version}:{key}"
 

@@ -10,11 +10,13 @@ from typing import cast
 
 import phonenumbers
 from flask import Flask, current_app, request, session
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, TimestampSigner
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
+
+from portal.i18n import gettext
 
 
 def _printable(value):

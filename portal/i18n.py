@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 
 # The site's languages, in this order everywhere; each named in itself for the language switcher.
 UI_LANGUAGES = ("fi", "sv", "en")
@@ -12,9 +12,44 @@ DEFAULT_LANGUAGE = "fi"
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_language, timezone_selector=lambda: app.config["PORTAL_TIMEZONE"])
+    # Templates look the page's translations up once per request: Flask-Babel's own callables find
+    # them anew for every string (about 20 µs each, a fifth of a catalogue page's cost).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.url_value_preprocessor(_take_language_from_url)
     app.url_defaults(_add_language_to_urls)
     app.context_processor(lambda: {"page_lang": current_language(), "language_links": language_links})
+
+
+def page_translations():
+    """The translations of the page's language, found once per request rather than for every string
+    (Flask-Babel's own lookup costs about 20 µs a string, a fifth of a catalogue page). Inside
+    flask_babel.force_locale (Python code naming things in each language) Flask-Babel's is used."""
+    if not g:  # outside an app context: Flask-Babel answers with its null translations
+        return get_translations()
+    forced = hasattr(g.get("_flask_babel"), "forced_babel_locale")
+    found = None if forced else g.get("page_translations")
+    if found is None:
+        found = get_translations()
+        if not forced:
+            g.page_translations = found
+    return found
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext, through page_translations."""
+    text = page_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """flask_babel.ngettext, through page_translations."""
+    variables.setdefault("num", num)
+    return page_translations().ungettext(singular, plural, num) % variables
 
 
 def current_language() -> str:

@@ -3,11 +3,10 @@ first line of the message filled in (the resident can change both), and the requ
 activity it was, so that the adviser sees it. Data functions: views call these, never the models."""
 from __future__ import annotations
 
-from flask_babel import gettext
-
 from portal import db
 from portal.catalogue.models import Activity
 from portal.formatting import in_page_language
+from portal.i18n import gettext
 
 
 def _activity(value) -> Activity | None:

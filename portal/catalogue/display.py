@@ -8,12 +8,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, current_app
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 
 from portal.catalogue import schedule, vocab
 from portal.catalogue.filters import Filters, without
 from portal.formatting import euros, language_name, local, time_range, weekly_times, word_list
+from portal.i18n import gettext as _, ngettext
 
 FACT_LABELS = {fact.code: fact.label for fact in vocab.FACTS}
 

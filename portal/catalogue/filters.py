@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from portal.catalogue import vocab
 from portal.catalogue.places import Places
+from portal.i18n import gettext as _
 
 MAX_QUERY_LENGTH = 100
 MAX_VALUES = 20  # of one parameter; more is not a person choosing

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, url_for
-from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
 from portal.catalogue import vocab
 from portal.config import city_timezone, local_now
 from portal.formatting import local, local_field
+from portal.i18n import gettext as _
 
 FEED_LIMIT = 1000
 

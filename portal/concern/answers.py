@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint
-from flask_babel import gettext as _
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField
 
 from portal.concern import flow
 from portal.concern.forms import HelperWording
+from portal.i18n import gettext as _
 
 NOT_ASKED = {"csrf_token", "submission", "website"}
 

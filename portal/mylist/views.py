@@ -3,13 +3,13 @@ that carries the list, and the large-print handout."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from htmx_flask import request as htmx_request
 
 from portal.catalogue import schedule
 from portal.errors import keeps_input_when_expired
 from portal.forms import ActionForm
+from portal.i18n import gettext as _
 from portal.mylist import store
 from portal.qr import qr_svg
 from portal.security import same_origin_or_token

@@ -13,10 +13,10 @@ import uuid
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
 
 from portal.catalogue import schedule, vocab
 from portal.formatting import at_time, choose_language, date_only, euros, language_name, time_range, weekly_times
+from portal.i18n import gettext as _
 
 HSDS_VERSION = "3.0"
 # Fixed for ever: changing it would give every published record a new id.

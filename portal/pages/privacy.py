@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import lazy_gettext as _l
 
 from portal.config import settings
 from portal.formatting import service_in_page_language
+from portal.i18n import gettext as _, ngettext
 from portal.preferences.views import ONE_YEAR
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l, ngettext
+from flask_babel import lazy_gettext as _l
 
 from portal.forms import ActionForm
+from portal.i18n import ngettext
 from portal.limits import limiter
 from portal.qr import qr_svg
 from portal.staff import auth, queries

@@ -4,10 +4,11 @@ the flag's or the follow-up's) and is refused there for anyone it does not allow
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from portal import crypto
 from portal.forms import ActionForm
+from portal.i18n import gettext as _
 from portal.staff import audit, display, duplicates, followups, handover, queue
 from portal.staff.auth import current_staff, requires, signed_in
 from portal.staff.casework_forms import HandoverForm, MergeForm

@@ -3,10 +3,11 @@ item offers, and whether a move is allowed, come from its kind's state table (qu
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from portal import crypto
 from portal.forms import ActionForm
+from portal.i18n import gettext as _
 from portal.staff import audit, display, followups, queue, queue_filters, topics
 from portal.staff.auth import current_staff, requires, signed_in
 from portal.staff.forms import NoteForm, OutcomeForm, TopicsForm
