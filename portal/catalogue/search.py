@@ -237,7 +237,7 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
             query = query.where(tuple_(*key) > tuple_(*after))
         else:
             query = query.offset((page - 1) * page_size)
-        rows = db.execute(query).all()
+        rows = list(db.execute(query).all())
         last_key = tuple(rows[-1][:2]) if len(rows) == page_size else None
     items = [Found(row.activity_id, row.next_start,
                    distance_km(origin.lat, origin.lon, row.lat, row.lon)

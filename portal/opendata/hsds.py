@@ -76,7 +76,7 @@ def _phone(number: str, owner: str, owner_id: str, **ids) -> dict:
 
 def organization(organiser, lang: str) -> dict:
     org_id = uid("organization", organiser.id)
-    found = {"id": org_id, "name": _text(organiser.name, lang),
+    found: dict[str, Any] = {"id": org_id, "name": _text(organiser.name, lang),
              "description": _("Organises activities listed in the wellbeing portal.")}
     if organiser.email:
         found["email"] = organiser.email
