@@ -117,6 +117,17 @@ def test_word_search_reads_the_word_index(plan_app):
             assert "Seq Scan on activity_index" not in explained, explained
 
 
+def test_one_weekday_is_read_through_that_days_index(plan_app):
+    """The soonest order follows the days of the week, so one day's activities are read through that
+    day's own index (the soonest one would pass every other day's first), for the page and the count."""
+    sent = statements_of(plan_app, "/fi/activities?day=wed&time=morning")
+    reads = [(s, p) for s, p in sent if PAGE_QUERY in s or "count(*)" in s.lower()]
+    assert len(reads) >= 2, [s[:80] for s, _ in sent]
+    for statement, parameters in reads:
+        explained = plan(plan_app, statement, parameters)
+        assert "ix_activity_index_wed_soonest" in explained, explained
+
+
 def test_listed_is_written_so_the_partial_indexes_match(plan_app):
     """`listed IS true` (what `.is_(True)` writes) is not implied by an index's `WHERE listed`."""
     sent = statements_of(plan_app, "/fi/activities?drop_in=1")

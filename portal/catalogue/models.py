@@ -59,6 +59,13 @@ WHEN_CODES = tuple(f"{day}:{part}" for day in vocab.WEEKDAYS for part in vocab.T
 WhenFlags = FlagSet(WHEN_CODES)
 
 
+def on_day(day: str) -> str:
+    """SQL that is true for an activity on this weekday (any part of the day), with the mask written
+    out: it is both the WHERE of that day's partial index and the term a query adds to use it (a bound
+    parameter would not match the index's WHERE on either engine)."""
+    return f'("when" & {WhenFlags.mask(f"{day}:{part}" for part in vocab.TIMES_OF_DAY)}) != 0'
+
+
 class Organiser(Base):
     __tablename__ = "organiser"
 
@@ -211,6 +218,13 @@ class ActivityIndex(Base):
               ("soonest", (), (*FILTER_COLUMNS, "district", "venue_id")),
               ("district_soonest", ("district",), (*FILTER_COLUMNS, "venue_id")),
               ("venue_soonest", ("venue_id",), ()))),
+        # One per weekday: the soonest order follows the days of the week (a Tuesday-only activity's
+        # next time is next Tuesday), so one day's activities read through the soonest index come
+        # after every other day's; on a Tuesday afternoon "Tuesday mornings" were at its very end.
+        *(Index(f"ix_activity_index_{day}_soonest", "sort_start", "activity_id",
+                sqlite_where=sa_text(f"listed = 1 AND {on_day(day)}"),
+                postgresql_where=sa_text(f"listed AND {on_day(day)}"))
+          for day in vocab.WEEKDAYS),
     )
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
