@@ -59,11 +59,12 @@ WHEN_CODES = tuple(f"{day}:{part}" for day in vocab.WEEKDAYS for part in vocab.T
 WhenFlags = FlagSet(WHEN_CODES)
 
 
-def on_day(day: str) -> str:
-    """SQL that is true for an activity on this weekday (any part of the day), with the mask written
-    out: it is both the WHERE of that day's partial index and the term a query adds to use it (a bound
-    parameter would not match the index's WHERE on either engine)."""
-    return f'("when" & {WhenFlags.mask(f"{day}:{part}" for part in vocab.TIMES_OF_DAY)}) != 0'
+def on_day(day: str, part: str | None = None) -> str:
+    """SQL that is true for an activity on this weekday (at this part of the day, or at any), with the
+    mask written out: it is both the WHERE of that day's (or slot's) partial index and the term a query
+    adds to use it (a bound parameter would not match the index's WHERE on either engine)."""
+    parts = [part] if part else vocab.TIMES_OF_DAY
+    return f'("when" & {WhenFlags.mask(f"{day}:{p}" for p in parts)}) != 0'
 
 
 class Organiser(Base):
@@ -218,13 +219,14 @@ class ActivityIndex(Base):
               ("soonest", (), (*FILTER_COLUMNS, "district", "venue_id")),
               ("district_soonest", ("district",), (*FILTER_COLUMNS, "venue_id")),
               ("venue_soonest", ("venue_id",), ()))),
-        # One per weekday: the soonest order follows the days of the week (a Tuesday-only activity's
-        # next time is next Tuesday), so one day's activities read through the soonest index come
-        # after every other day's; on a Tuesday afternoon "Tuesday mornings" were at its very end.
-        *(Index(f"ix_activity_index_{day}_soonest", "sort_start", "activity_id",
-                sqlite_where=sa_text(f"listed = 1 AND {on_day(day)}"),
-                postgresql_where=sa_text(f"listed AND {on_day(day)}"))
-          for day in vocab.WEEKDAYS),
+        # One per weekday and one per weekday and part of the day: the soonest order follows the days
+        # of the week and the hours (a Tuesday-morning activity's next time is next Tuesday morning), so
+        # one day's activities read through the soonest index come after every other day's; on a
+        # Tuesday afternoon "Tuesday mornings" were at its very end, and at the end of Tuesday's too.
+        *(Index(f"ix_activity_index_{day}{f'_{part}' if part else ''}_soonest", "sort_start", "activity_id",
+                sqlite_where=sa_text(f"listed = 1 AND {on_day(day, part)}"),
+                postgresql_where=sa_text(f"listed AND {on_day(day, part)}"))
+          for day in vocab.WEEKDAYS for part in (None, *vocab.TIMES_OF_DAY)),
     )
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)

@@ -117,8 +117,8 @@ def _conditions(f: Filters) -> list[ColumnExpressionArgument[bool]]:
         days = f.days or vocab.WEEKDAYS
         parts = f.times or tuple(vocab.TIMES_OF_DAY)
         where.append(_any_of(Index.when, WhenFlags, [f"{d}:{p}" for d in days for p in parts]))
-        if len(f.days) == 1:  # implied by the test above; written as that day's index says it
-            where.append(text(on_day(f.days[0])))
+        if len(f.days) == 1:  # implied by the test above; written as that day's (or slot's) index says it
+            where.append(text(on_day(f.days[0], f.times[0] if len(f.times) == 1 else None)))
     if len(f.districts) == 1:  # an equality, so the district's index gives the rows already in order
         where.append(Index.district == f.districts[0])
     elif f.districts:
@@ -186,12 +186,13 @@ def _base(db: Session, f: Filters, lang: str) -> tuple[list[ColumnExpressionArgu
 def _count_hint(f: Filters) -> tuple[str, str]:
     """SQLite picks the smallest index to count through (the venue one), then reads the table for
     every row. The district and soonest indexes cover the filters, so counting through them never
-    reads the table, and the district one reads only the districts chosen; one weekday's index holds
-    only that day's activities (the soonest index holds them at its end). (PostgreSQL chooses well.)"""
+    reads the table, and the district one reads only the districts chosen; one weekday's (or one
+    weekday and part of the day's) index holds only those activities, which the soonest index holds
+    at its end. (PostgreSQL chooses well.)"""
     if f.districts:
         index = "district_soonest"
     elif len(f.days) == 1:
-        index = f"{f.days[0]}_soonest"
+        index = f"{f.days[0]}{f'_{f.times[0]}' if len(f.times) == 1 else ''}_soonest"
     else:
         index = "soonest"
     return f"INDEXED BY ix_activity_index_{index}", "sqlite"
