@@ -235,8 +235,8 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
 
     origin = places.area(f.near) if f.near else None
     last_key = None
-    # Each match's id, next time and place from the index: enough for a card kept in the cache.
-    shown = (Index.activity_id, Index.next_start, Index.lat, Index.lon)
+    # Each match's id, next time and venue from the index: enough for a card kept in the cache.
+    shown = (Index.activity_id, Index.next_start, Index.venue_id)
     if origin and f.sort == "nearest":
         rows = _nearest_page(db, where, reads_words, shown, origin, (page - 1) * page_size, page_size)
     else:
@@ -250,10 +250,15 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
             query = query.offset((page - 1) * page_size)
         rows = list(db.execute(query).all())
         last_key = tuple(rows[-1][:2]) if len(rows) == page_size else None
-    items = [Found(row.activity_id, row.next_start,
-                   distance_km(origin.lat, origin.lon, row.lat, row.lon)
-                   if origin and row.lat is not None and row.lon is not None else None)
-             for row in rows]
+    # Distances from the venues as they are now (an import may have moved one since its activities
+    # were indexed), the venues of this page only.
+    points = {v.id: (v.lat, v.lon) for v in db.execute(select(Venue.id, Venue.lat, Venue.lon).where(
+        Venue.id.in_({row.venue_id for row in rows if row.venue_id is not None})))} if origin and rows else {}
+    items = []
+    for row in rows:
+        lat, lon = points.get(row.venue_id, (None, None))
+        km = distance_km(origin.lat, origin.lon, lat, lon) if origin and lat is not None and lon is not None else None
+        items.append(Found(row.activity_id, row.next_start, km))
     return Results(items, count.total, count.unchecked, page, page_size, count.more, last_key)
 
 

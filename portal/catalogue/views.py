@@ -99,7 +99,11 @@ def result_cards(items, filters, today) -> list[tuple[Markup, Markup]]:
     keys = [f"{found.activity_id}:{lang}:{today.isoformat()}:{needs}:"
             f"{'' if found.distance_km is None else round(found.distance_km, 3)}:"
             f"{'' if found.next_start is None else found.next_start.isoformat()}" for found in items]
-    cards = cache.get_many("card", keys, version=version)
+    # A next time already begun is drawn anew and not kept: the index moves it on only when the
+    # roll-forward reaches it, and the card must not keep saying "Next: today 10-11" after 10.
+    now = schedule.local_now()
+    begun = {key for key, found in zip(keys, items, strict=True) if found.next_start and found.next_start <= now}
+    cards = cache.get_many("card", [key for key in keys if key not in begun], version=version)
     missing = [(key, found) for key, found in zip(keys, items, strict=True) if key not in cards]
     if missing:
         queries.load_activities([found for _key, found in missing])
@@ -114,7 +118,7 @@ def result_cards(items, filters, today) -> list[tuple[Markup, Markup]]:
                  "base": url_for("catalogue.activity_list")}
         drawn = {key: (str(module.card(found, filters, label)), str(module.name(found.activity)))
                  for key, found in missing}
-        cache.set_many("card", drawn, version=version)
+        cache.set_many("card", {key: card for key, card in drawn.items() if key not in begun}, version=version)
         cards.update(drawn)
     # Markup: the HTML was drawn by the autoescaping card template (and kept as it was drawn).
     return [(Markup(cards[key][0]), Markup(cards[key][1])) for key in keys]  # noqa: S704
