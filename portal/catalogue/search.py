@@ -104,6 +104,14 @@ def _any_of(column, flags, codes) -> ColumnElement:
     return _bits(column).op("&")(flags.mask(codes)) != 0
 
 
+def _one_slot(f: Filters) -> tuple[str, str | None] | None:
+    """(day, part of the day or None) when one weekday is chosen: the partial index that holds just
+    those activities (ActivityIndex's weekday and slot indexes), for the page query and the count."""
+    if len(f.days) != 1:
+        return None
+    return f.days[0], f.times[0] if len(f.times) == 1 else None
+
+
 def _conditions(f: Filters) -> list[ColumnExpressionArgument[bool]]:
     # The column itself, not `.is_(True)`: `listed IS true` does not match the indexes' `WHERE listed`.
     where: list[ColumnExpressionArgument[bool]] = [Index.listed]
@@ -117,8 +125,8 @@ def _conditions(f: Filters) -> list[ColumnExpressionArgument[bool]]:
         days = f.days or vocab.WEEKDAYS
         parts = f.times or tuple(vocab.TIMES_OF_DAY)
         where.append(_any_of(Index.when, WhenFlags, [f"{d}:{p}" for d in days for p in parts]))
-        if len(f.days) == 1:  # implied by the test above; written as that day's (or slot's) index says it
-            where.append(text(on_day(f.days[0], f.times[0] if len(f.times) == 1 else None)))
+        if (slot := _one_slot(f)) is not None:  # implied by the test above; written as its index says it
+            where.append(text(on_day(*slot)))
     if len(f.districts) == 1:  # an equality, so the district's index gives the rows already in order
         where.append(Index.district == f.districts[0])
     elif f.districts:
@@ -191,8 +199,8 @@ def _count_hint(f: Filters) -> tuple[str, str]:
     at its end. (PostgreSQL chooses well.)"""
     if f.districts:
         index = "district_soonest"
-    elif len(f.days) == 1:
-        index = f"{f.days[0]}{f'_{f.times[0]}' if len(f.times) == 1 else ''}_soonest"
+    elif (slot := _one_slot(f)) is not None:
+        index = "_".join(filter(None, slot)) + "_soonest"
     else:
         index = "soonest"
     return f"INDEXED BY ix_activity_index_{index}", "sqlite"
@@ -237,8 +245,9 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
     last_key = None
     # Each match's id, next time and venue from the index: enough for a card kept in the cache.
     shown = (Index.activity_id, Index.next_start, Index.venue_id)
+    points: dict | None = None  # venue id: (lat, lon), as the venues are now
     if origin and f.sort == "nearest":
-        rows = _nearest_page(db, where, reads_words, shown, origin, (page - 1) * page_size, page_size)
+        rows, points = _nearest_page(db, where, reads_words, shown, origin, (page - 1) * page_size, page_size)
     else:
         by_name = f.sort == "name"
         key = (getattr(Words, f"name_{lang}") if by_name else Index.sort_start, Index.activity_id)
@@ -250,27 +259,39 @@ def activities_matching(db: Session, f: Filters, lang: str, places: Places, page
             query = query.offset((page - 1) * page_size)
         rows = list(db.execute(query).all())
         last_key = tuple(rows[-1][:2]) if len(rows) == page_size else None
-    # Distances from the venues as they are now (an import may have moved one since its activities
-    # were indexed), the venues of this page only.
-    points = {v.id: (v.lat, v.lon) for v in db.execute(select(Venue.id, Venue.lat, Venue.lon).where(
-        Venue.id.in_({row.venue_id for row in rows if row.venue_id is not None})))} if origin and rows else {}
+    if origin and rows and points is None:
+        # Distances from the venues as they are now (an import may have moved one since its activities
+        # were indexed), the venues of this page only.
+        points = _venue_points(db, select(Venue.id, Venue.lat, Venue.lon).where(
+            Venue.id.in_({row.venue_id for row in rows if row.venue_id is not None})))
     items = []
     for row in rows:
-        lat, lon = points.get(row.venue_id, (None, None))
+        lat, lon = (points or {}).get(row.venue_id, (None, None))
         km = distance_km(origin.lat, origin.lon, lat, lon) if origin and lat is not None and lon is not None else None
         items.append(Found(row.activity_id, row.next_start, km))
     return Results(items, count.total, count.unchecked, page, page_size, count.more, last_key)
 
 
-def _nearest_page(db: Session, where, reads_words: bool, shown, origin, skip: int, page_size: int) -> list:
+def _venue_points(db: Session, query) -> dict[int, tuple[float | None, float | None]]:
+    return {v.id: (v.lat, v.lon) for v in db.execute(query)}
+
+
+def _nearest_page(db: Session, where, reads_words: bool, shown, origin, skip: int,
+                  page_size: int) -> tuple[list, dict]:
     """Nearest first without measuring every activity: the venues (few) are put in order of distance
     here, then read one at a time through the venue index, soonest first within each, until the page
-    is full; activities without a venue or a known point come last. Rows of the `shown` columns."""
-    venues = list(db.execute(select(Venue.id, Venue.lat, Venue.lon)).all())
-    venues.sort(key=lambda v: (v.lat is None,
-                               distance_km(origin.lat, origin.lon, v.lat, v.lon) if v.lat is not None else 0, v.id))
+    is full; activities without a venue or a known point come last. Rows of the `shown` columns, and
+    every venue's point (read here anyway)."""
+    points = _venue_points(db, select(Venue.id, Venue.lat, Venue.lon))
+
+    def order(venue_id: int):
+        lat, lon = points[venue_id]
+        if lat is None or lon is None:
+            return True, 0.0, venue_id
+        return False, distance_km(origin.lat, origin.lon, lat, lon), venue_id
+
     rows: list = []
-    for venue_id in [v.id for v in venues] + [None]:
+    for venue_id in [*sorted(points, key=order), None]:
         if len(rows) == page_size:
             break
         same_venue = Index.venue_id == venue_id if venue_id is not None else Index.venue_id.is_(None)
@@ -278,4 +299,4 @@ def _nearest_page(db: Session, where, reads_words: bool, shown, origin, skip: in
                            .order_by(Index.sort_start, Index.activity_id).limit(skip + page_size - len(rows))).all()
         rows += found[skip:]
         skip = max(0, skip - len(found))
-    return rows
+    return rows, points
